@@ -1,0 +1,76 @@
+import { ParleyError } from '@parley/protocol';
+
+/**
+ * Doc names. Thread ids use a safe alphabet (no colon), so `thread:<id>:<page>` parses
+ * unambiguously; user ids are opaque (ACS raw ids look like `8:acs:…`) and may contain colons,
+ * which is fine because `user:` names hold nothing after the id.
+ */
+export type DocRef =
+  | { readonly kind: 'head'; readonly threadId: string }
+  | { readonly kind: 'page'; readonly threadId: string; readonly page: number }
+  | { readonly kind: 'user'; readonly userId: string };
+
+export const THREAD_ID_PATTERN = /^[A-Za-z0-9_-]{8,64}$/;
+export const MAX_USER_ID_LENGTH = 256;
+export const MAX_PAGE = 1_000_000;
+
+const ID_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-';
+
+/** A random id in the safe alphabet (`len` characters, 6 bits each from crypto randomness). */
+export const randomId = (len = 22): string => {
+  const bytes = new Uint8Array(len);
+  globalThis.crypto.getRandomValues(bytes);
+  let out = '';
+  for (const b of bytes) out += ID_ALPHABET[b & 63];
+  return out;
+};
+
+/** A new thread id: 22 characters of the safe alphabet (132 bits). */
+export const newThreadId = (): string => randomId(22);
+
+export const isThreadId = (id: unknown): id is string => typeof id === 'string' && THREAD_ID_PATTERN.test(id);
+
+/** User ids: 1..256 characters, no control characters, no leading/trailing whitespace. */
+export const isUserId = (id: unknown): id is string =>
+  typeof id === 'string' &&
+  id.length > 0 &&
+  id.length <= MAX_USER_ID_LENGTH &&
+  id.trim() === id &&
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting control characters is the point
+  !/[\u0000-\u001f\u007f]/.test(id);
+
+export const headDocName = (threadId: string): string => `thread:${threadId}`;
+export const pageDocName = (threadId: string, page: number): string => `thread:${threadId}:${page}`;
+export const userDocName = (userId: string): string => `user:${userId}`;
+
+export const formatDocName = (ref: DocRef): string =>
+  ref.kind === 'head'
+    ? headDocName(ref.threadId)
+    : ref.kind === 'page'
+      ? pageDocName(ref.threadId, ref.page)
+      : userDocName(ref.userId);
+
+/** Parses a doc name, or returns undefined when it is not one of Parley's. */
+export const parseDocName = (name: string): DocRef | undefined => {
+  if (name.startsWith('user:')) {
+    const userId = name.slice(5);
+    return isUserId(userId) ? { kind: 'user', userId } : undefined;
+  }
+  if (!name.startsWith('thread:')) return undefined;
+  const rest = name.slice(7);
+  const colon = rest.indexOf(':');
+  if (colon === -1) return isThreadId(rest) ? { kind: 'head', threadId: rest } : undefined;
+  const threadId = rest.slice(0, colon);
+  const pageText = rest.slice(colon + 1);
+  if (!isThreadId(threadId) || !/^(0|[1-9][0-9]{0,6})$/.test(pageText)) return undefined;
+  const page = Number(pageText);
+  return page <= MAX_PAGE ? { kind: 'page', threadId, page } : undefined;
+};
+
+/** Like parseDocName, but throws INVALID_DOC_NAME. */
+export const requireDocName = (name: string): DocRef => {
+  const ref = parseDocName(name);
+  if (!ref)
+    throw new ParleyError('INVALID_DOC_NAME', `Not a Parley doc name: ${JSON.stringify(name.slice(0, 80))}.`);
+  return ref;
+};
