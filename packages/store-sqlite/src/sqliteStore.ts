@@ -1,0 +1,88 @@
+import type { RelayStore } from '@parley/model';
+import type Database from 'better-sqlite3';
+import { RELAY_APPLICATION_ID } from './applicationId.ts';
+import { relayMigrations } from './migrations.ts';
+import { openDatabase } from './openDatabase.ts';
+import { createSqliteDocStore } from './sqliteDocStore.ts';
+import { createSqliteMemberStore } from './sqliteMemberStore.ts';
+import { createSqliteMessageIndex } from './sqliteMessageIndex.ts';
+import { createSqliteOpStore } from './sqliteOpStore.ts';
+import { createSqliteReceiptStore } from './sqliteReceiptStore.ts';
+import { createSqliteSettingsStore } from './sqliteSettingsStore.ts';
+import { createSqliteThreadStore } from './sqliteThreadStore.ts';
+
+/** Options of `createSqliteStore`. */
+export interface SqliteStoreOptions {
+  /** The database file; created (with its schema) when missing, unless `readonly`. */
+  readonly path: string;
+  /**
+   * Open for reading only (tools, the debug CLI): the file must exist and be a relay database.
+   * Works while a relay writes to it (WAL). Writes throw.
+   */
+  readonly readonly?: boolean;
+  /**
+   * `PRAGMA synchronous`. 'normal' (default) survives a crash of the process; 'full' also
+   * survives a power loss at the cost of an fsync per commit.
+   */
+  readonly synchronous?: 'normal' | 'full';
+  /** How long a write waits for another connection's lock, in ms. Default 5000. */
+  readonly busyTimeoutMs?: number;
+}
+
+/** A `RelayStore` on one SQLite file. */
+export interface SqliteRelayStore extends RelayStore {
+  readonly path: string;
+  /** The underlying better-sqlite3 connection, for tools and diagnostics. */
+  readonly db: Database.Database;
+  /** `PRAGMA user_version`: how many migrations the file has. */
+  readonly schemaVersion: number;
+}
+
+/**
+ * Opens (or creates) the relay's SQLite database.
+ *
+ * @example
+ * const store = createSqliteStore({ path: 'relay.db' });
+ * store.transaction(() => {
+ *   const id = store.docs.append('thread:abc', update);
+ *   store.settings.set('lastUpdate', String(id));
+ * });
+ * store.close();
+ */
+export function createSqliteStore(options: SqliteStoreOptions): SqliteRelayStore {
+  const { db, schemaVersion } = openDatabase({
+    path: options.path,
+    applicationId: RELAY_APPLICATION_ID,
+    migrations: relayMigrations,
+    readonly: options.readonly,
+    synchronous: options.synchronous,
+    busyTimeoutMs: options.busyTimeoutMs,
+  });
+  const docs = createSqliteDocStore(db);
+  const threads = createSqliteThreadStore(db);
+  const members = createSqliteMemberStore(db);
+  const messages = createSqliteMessageIndex(db);
+  const ops = createSqliteOpStore(db);
+  const receipts = createSqliteReceiptStore(db);
+  const settings = createSqliteSettingsStore(db);
+
+  return {
+    path: options.path,
+    db,
+    schemaVersion,
+    docs,
+    threads,
+    members,
+    messages,
+    ops,
+    receipts,
+    settings,
+    transaction<T>(fn: () => T): T {
+      // better-sqlite3 turns a nested call into a savepoint; a throw rolls back to it and rethrows.
+      return db.transaction(fn)();
+    },
+    close() {
+      if (db.open) db.close();
+    },
+  };
+}
