@@ -82,3 +82,6 @@ export type {
   ThreadStore,
   UsageRow,
 } from './storage.ts';
+export { type Limits, limits } from './limits.ts';
+export { sanitizeHtml } from './sanitizeHtml.ts';
+export { isWellFormedText, utf8ByteLength, validateEnvelope, validateOp } from './validate.ts';
