@@ -214,7 +214,7 @@ const rejects: Case[] = [
   ],
   [
     'createThread with a hole',
-    { ...valid.createThread, participants: [, { id: 'b' }] },
+    { ...valid.createThread, participants: Object.assign(new Array(2), { 1: { id: 'b' } }) },
     'INVALID_REQUEST',
     'participants[0]',
   ],
