@@ -1,0 +1,203 @@
+import type { DocRef, RelayStore } from '@parley/model';
+import { requireDocName } from '@parley/model';
+import * as Y from 'yjs';
+
+/** Transaction origin for updates applied while loading from storage (never re-logged). */
+const LOAD = Symbol('load');
+
+/** Who receives a hosted doc's updates. The host calls `deliver` after the change is committed. */
+export interface DocSubscriber {
+  readonly sessionId: string;
+  /** `update` is a V1 update of this doc, already committed. */
+  deliver(doc: HostedDoc, update: Uint8Array): void;
+}
+
+export interface HostedDoc {
+  readonly name: string;
+  readonly ref: DocRef;
+  readonly doc: Y.Doc;
+  readonly subscribers: Set<DocSubscriber>;
+  /** Updates logged since the snapshot, and the last log id (for compaction). */
+  logCount: number;
+  lastLogId: number;
+  lastUsed: number;
+  /** Committed-but-not-yet-delivered updates, with the session that caused each (not echoed to it). */
+  pending: { update: Uint8Array; origin: string | undefined }[];
+}
+
+export interface DocHostOptions {
+  readonly store: RelayStore;
+  readonly now: () => number;
+  readonly compactAfterUpdates: number;
+}
+
+/**
+ * Keeps loaded Y.Docs, logs every change to the store's update log (inside the caller's
+ * transaction), and delivers committed changes to subscribers. The op processor and sessions are
+ * the only callers that mutate docs, always inside `Committer.run`.
+ */
+export class DocHost {
+  readonly #docs = new Map<string, HostedDoc>();
+  readonly #dirty = new Set<HostedDoc>();
+  readonly #opts: DocHostOptions;
+  /** Docs changed since `beginTracking` → their pending length before the unit, so a failed unit
+   * can be undone by reloading them from storage while keeping earlier units' pending updates. */
+  #touched: Map<HostedDoc, number> | undefined;
+
+  constructor(options: DocHostOptions) {
+    this.#opts = options;
+  }
+
+  get loaded(): ReadonlyMap<string, HostedDoc> {
+    return this.#docs;
+  }
+
+  /** Returns the doc, loading it from storage if needed. */
+  open(name: string): HostedDoc {
+    const existing = this.#docs.get(name);
+    if (existing) {
+      existing.lastUsed = this.#opts.now();
+      return existing;
+    }
+    const ref = requireDocName(name);
+    const doc = new Y.Doc({ gc: true });
+    const { snapshot, updates } = this.#opts.store.docs.load(name);
+    Y.transact(
+      doc,
+      () => {
+        if (snapshot) Y.applyUpdate(doc, snapshot, LOAD);
+        for (const u of updates) Y.applyUpdate(doc, u.update, LOAD);
+      },
+      LOAD,
+    );
+    const hosted: HostedDoc = {
+      name,
+      ref,
+      doc,
+      subscribers: new Set(),
+      logCount: updates.length,
+      lastLogId: updates.at(-1)?.id ?? 0,
+      lastUsed: this.#opts.now(),
+      pending: [],
+    };
+    doc.on('update', (update: Uint8Array, origin: unknown) => {
+      if (origin === LOAD) return;
+      if (this.#touched && !this.#touched.has(hosted)) this.#touched.set(hosted, hosted.pending.length);
+      hosted.lastLogId = this.#opts.store.docs.append(name, update);
+      hosted.logCount++;
+      hosted.pending.push({ update, origin: typeof origin === 'string' ? origin : undefined });
+      this.#dirty.add(hosted);
+    });
+    this.#docs.set(name, hosted);
+    return hosted;
+  }
+
+  peek(name: string): HostedDoc | undefined {
+    return this.#docs.get(name);
+  }
+
+  /** Starts recording which docs change, for `discardTouched`. */
+  beginTracking(): void {
+    this.#touched = new Map();
+  }
+
+  endTracking(): Map<HostedDoc, number> {
+    const t = this.#touched ?? new Map<HostedDoc, number>();
+    this.#touched = undefined;
+    return t;
+  }
+
+  /**
+   * After a failed (rolled back) unit: the in-memory docs hold changes storage does not, so reload
+   * them from storage and move their subscribers over. Their pending updates are dropped.
+   */
+  reload(docs: Map<HostedDoc, number>): void {
+    for (const [old, keepPending] of docs) {
+      if (this.#docs.get(old.name) !== old) continue;
+      this.#docs.delete(old.name);
+      this.#dirty.delete(old);
+      old.doc.destroy();
+      const fresh = this.open(old.name);
+      for (const s of old.subscribers) fresh.subscribers.add(s);
+      fresh.pending = old.pending.slice(0, keepPending);
+      if (fresh.pending.length > 0) this.#dirty.add(fresh);
+    }
+  }
+
+  /** Delivers committed updates (call only after the transaction that logged them committed). */
+  flush(): void {
+    if (this.#dirty.size === 0) return;
+    const dirty = [...this.#dirty];
+    this.#dirty.clear();
+    for (const hosted of dirty) {
+      const pending = hosted.pending;
+      hosted.pending = [];
+      if (hosted.subscribers.size === 0) continue;
+      // One origin for all: deliver the merge once, skipping that origin; otherwise one by one.
+      const origins = new Set(pending.map((p) => p.origin));
+      if (origins.size === 1) {
+        const update = pending.length === 1 ? pending[0]!.update : Y.mergeUpdates(pending.map((p) => p.update));
+        const origin = pending[0]!.origin;
+        for (const s of hosted.subscribers) if (s.sessionId !== origin) s.deliver(hosted, update);
+      } else {
+        for (const p of pending) for (const s of hosted.subscribers) if (s.sessionId !== p.origin) s.deliver(hosted, p.update);
+      }
+    }
+  }
+
+  /** Folds the update log of `hosted` into a snapshot (own transaction). */
+  compact(hosted: HostedDoc): void {
+    if (hosted.logCount === 0) return;
+    const snapshot = Y.encodeStateAsUpdate(hosted.doc);
+    this.#opts.store.transaction(() => this.#opts.store.docs.compact(hosted.name, snapshot, hosted.lastLogId));
+    hosted.logCount = 0;
+  }
+
+  /** Compacts docs whose log grew past the threshold. */
+  compactLarge(): void {
+    for (const hosted of this.#docs.values()) {
+      if (hosted.logCount >= this.#opts.compactAfterUpdates && hosted.pending.length === 0) this.compact(hosted);
+    }
+  }
+
+  /** Unloads docs without subscribers idle for `idleMs`, compacting first. Returns how many. */
+  unloadIdle(idleMs: number, keep: (hosted: HostedDoc) => boolean = () => false): number {
+    const cutoff = this.#opts.now() - idleMs;
+    let n = 0;
+    for (const hosted of [...this.#docs.values()]) {
+      if (hosted.subscribers.size > 0 || hosted.lastUsed > cutoff || hosted.pending.length > 0 || keep(hosted)) continue;
+      this.compact(hosted);
+      this.unload(hosted);
+      n++;
+    }
+    return n;
+  }
+
+  unload(hosted: HostedDoc): void {
+    if (this.#docs.get(hosted.name) !== hosted) return;
+    this.#docs.delete(hosted.name);
+    this.#dirty.delete(hosted);
+    hosted.doc.destroy();
+  }
+
+  /** Forgets a doc (and its pages, for a head name) without saving: used after a purge. */
+  drop(prefix: string): HostedDoc[] {
+    const dropped: HostedDoc[] = [];
+    for (const hosted of [...this.#docs.values()]) {
+      if (hosted.name === prefix || hosted.name.startsWith(`${prefix}:`)) {
+        this.unload(hosted);
+        dropped.push(hosted);
+      }
+    }
+    return dropped;
+  }
+
+  /** Compacts every loaded doc (shutdown). */
+  compactAll(): void {
+    for (const hosted of this.#docs.values()) this.compact(hosted);
+  }
+
+  closeAll(): void {
+    for (const hosted of [...this.#docs.values()]) this.unload(hosted);
+  }
+}

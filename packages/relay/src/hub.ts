@@ -1,0 +1,122 @@
+import { type HiddenPredicate, encodeRedactedState, headDocName } from '@parley/model';
+import type { ErrorCode } from '@parley/protocol';
+import type { AccessControl } from './access.ts';
+import type { TokenVerifier } from './api.ts';
+import type { AwarenessRelay } from './awarenessRelay.ts';
+import type { Committer } from './committer.ts';
+import type { DocHost, HostedDoc } from './docHost.ts';
+import type { RelaySignals } from './signals.ts';
+import type { UserOps } from './userOps.ts';
+
+/** Counters the sessions report; all optional (observers never veto). */
+export interface SessionMetrics {
+  sessions?(delta: number): void;
+  subscriptions?(delta: number): void;
+  framesOut?(bytes: number): void;
+  syncBytesIn?(bytes: number): void;
+  syncBytesOut?(bytes: number): void;
+  rateLimited?(): void;
+  awarenessIn?(): void;
+  awarenessOut?(frames: number): void;
+}
+
+/** A connected session as the hub sees it (both socket endpoints). */
+export interface HubSession {
+  readonly id: string;
+  readonly claims: { readonly userId: string } | undefined;
+  readonly subs: ReadonlyMap<string, unknown>;
+  revoke(docName: string, code: ErrorCode, message?: string): void;
+}
+
+export interface SessionHubDeps {
+  readonly verifyToken: TokenVerifier;
+  readonly access: AccessControl;
+  readonly host: DocHost;
+  readonly committer: Committer;
+  readonly userOps: UserOps;
+  readonly awareness: AwarenessRelay;
+  readonly metrics: SessionMetrics;
+  readonly onInternalError: (error: unknown) => void;
+}
+
+/**
+ * What every session shares: the docs, the access rules, and the registry of sessions by user,
+ * which revocation uses to reach every session and device of a removed member at once.
+ */
+export class SessionHub implements SessionHubDeps {
+  readonly verifyToken: TokenVerifier;
+  readonly access: AccessControl;
+  readonly host: DocHost;
+  readonly committer: Committer;
+  readonly userOps: UserOps;
+  readonly awareness: AwarenessRelay;
+  readonly metrics: SessionMetrics;
+  readonly onInternalError: (error: unknown) => void;
+  readonly #byUser = new Map<string, Set<HubSession>>();
+
+  constructor(deps: SessionHubDeps) {
+    this.verifyToken = deps.verifyToken;
+    this.access = deps.access;
+    this.host = deps.host;
+    this.committer = deps.committer;
+    this.userOps = deps.userOps;
+    this.awareness = deps.awareness;
+    this.metrics = deps.metrics;
+    this.onInternalError = deps.onInternalError;
+  }
+
+  get sessionCount(): number {
+    let n = 0;
+    for (const set of this.#byUser.values()) n += set.size;
+    return n;
+  }
+
+  register(session: HubSession): void {
+    const userId = session.claims?.userId;
+    if (!userId) return;
+    let set = this.#byUser.get(userId);
+    if (!set) {
+      set = new Set();
+      this.#byUser.set(userId, set);
+    }
+    set.add(session);
+    this.metrics.sessions?.(1);
+  }
+
+  unregister(session: HubSession): void {
+    const userId = session.claims?.userId;
+    if (!userId) return;
+    const set = this.#byUser.get(userId);
+    if (!set?.delete(session)) return;
+    if (set.size === 0) this.#byUser.delete(userId);
+    this.metrics.sessions?.(-1);
+  }
+
+  sessionsOf(userId: string): readonly HubSession[] {
+    return [...(this.#byUser.get(userId) ?? [])];
+  }
+
+  /** Revokes every subscription of `userId` to the thread's head and pages. */
+  revokeThread(userId: string, threadId: string, code: ErrorCode): void {
+    const head = headDocName(threadId);
+    for (const session of this.sessionsOf(userId)) {
+      for (const docName of [...session.subs.keys()]) {
+        if (docName === head || docName.startsWith(`${head}:`)) session.revoke(docName, code);
+      }
+    }
+    this.awareness.forgetUser(threadId, userId);
+  }
+
+  redactState(hosted: HostedDoc, hidden: HiddenPredicate, stateVector?: Uint8Array): Uint8Array {
+    return encodeRedactedState(hosted.doc, hidden, stateVector);
+  }
+
+  /** Signals that end subscriptions. */
+  readonly signals: RelaySignals = {
+    participantRemoved: (e) => this.revokeThread(e.removed, e.threadId, 'NOT_A_MEMBER'),
+    threadDeleted: (e) => {
+      for (const userId of e.members) this.revokeThread(userId, e.threadId, 'THREAD_DELETED');
+      this.awareness.dropThread(e.threadId);
+    },
+  };
+}

@@ -1,0 +1,16 @@
+export type {
+  Actor,
+  ApplyOptions,
+  ListOptions,
+  Page,
+  RelayOperations,
+  RelayOptions,
+  ThreadItem,
+  TokenClaims,
+  TokenVerifier,
+} from './api.ts';
+export { bearerToken, createHmacTokens, createJwksVerifier } from './auth.ts';
+export { defaultPolicy, type Policy } from './policy.ts';
+export { createRelay, type Relay } from './relay.ts';
+export { defaultSessionLimits, type SessionLimits } from './session.ts';
+export type { RelaySignals } from './signals.ts';

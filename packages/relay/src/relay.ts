@@ -1,0 +1,264 @@
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { type OpResult, parseDocName, randomId, validateOp } from '@parley/model';
+import { httpStatusOf, isParleyError, ParleyError } from '@parley/protocol';
+import { Hono } from 'hono';
+import { type WebSocket, WebSocketServer } from 'ws';
+import { AccessControl } from './access.ts';
+import type { Actor, RelayOperations, RelayOptions } from './api.ts';
+import { encodeAwarenessUpdate } from './awarenessCodec.ts';
+import { AwarenessRelay } from './awarenessRelay.ts';
+import { Committer } from './committer.ts';
+import { DocHost } from './docHost.ts';
+import { createAcsRoutes } from './http/acsRoutes.ts';
+import { createAdminRoutes } from './http/adminRoutes.ts';
+import { SessionHub } from './hub.ts';
+import { OpProcessor } from './opProcessor.ts';
+import { defaultPolicy } from './policy.ts';
+import { Reads } from './reads.ts';
+import { defaultSessionLimits, type SessionTransport, SyncSession } from './session.ts';
+import { combineSignals, type RelaySignals } from './signals.ts';
+import { UserOps } from './userOps.ts';
+import { YwsSession } from './ywsSession.ts';
+
+/** A running relay: HTTP routes, the WebSocket upgrade handler, and the operations behind both. */
+export interface Relay {
+  /** Hono app: ACS REST routes, /admin/*, /healthz, /readyz. */
+  readonly app: Hono;
+  readonly operations: RelayOperations;
+  /** Node `upgrade` handler for `/v1/sync` and `/v1/yjs/<docName>`. */
+  readonly handleUpgrade: (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
+  /** Adds an observer of committed changes (webhooks, metrics). */
+  addSignals(signals: RelaySignals): void;
+  /** Live figures for metrics and tests. */
+  stats(): { sessions: number; loadedDocs: number; loadedBytes: number };
+  /** Runs queued work, closes sessions, compacts and unloads docs. The store stays open. */
+  close(): Promise<void>;
+}
+
+const toBytes = (data: unknown): Uint8Array | undefined => {
+  if (data instanceof Uint8Array) return data;
+  if (data instanceof ArrayBuffer) return new Uint8Array(data);
+  if (Array.isArray(data)) return Buffer.concat(data as Buffer[]);
+  return undefined;
+};
+
+const transportOf = (ws: WebSocket): SessionTransport => ({
+  send: (bytes) => ws.send(bytes, { binary: true }),
+  close: (code, reason) => ws.close(code, reason),
+  get bufferedAmount() {
+    return ws.bufferedAmount;
+  },
+});
+
+/**
+ * Creates a relay on a store. No ports, no environment: the binary (`apps/relay`) listens.
+ *
+ * @example
+ * const relay = createRelay({ store: createSqliteStore({ path: 'parley.db' }), verifyToken: tokens.verify });
+ * const server = serve({ fetch: relay.app.fetch, port: 8787 });
+ * server.on('upgrade', relay.handleUpgrade);
+ */
+export const createRelay = (options: RelayOptions): Relay => {
+  const { store, verifyToken } = options;
+  const now = options.now ?? Date.now;
+  const pageSize = options.pageSize ?? 1000;
+  const unloadAfterMs = options.unloadAfterMs ?? 30_000;
+  const onInternalError = (error: unknown) => {
+    if (options.onInternalError) options.onInternalError(error);
+    else console.error('parley-relay internal error:', error);
+  };
+
+  const host = new DocHost({ store, now, compactAfterUpdates: options.compactAfterUpdates ?? 500 });
+  const committer = new Committer(store, host, { onInternalError });
+  const sinks: RelaySignals[] = [];
+  const signals = combineSignals(sinks, onInternalError);
+  const processor = new OpProcessor({ store, host, committer, policy: options.policy ?? defaultPolicy, signals, pageSize, now });
+  const userOps = new UserOps({ store, host, committer, processor, now });
+  const access = new AccessControl(store, host);
+  const reads = new Reads(store, host, access);
+
+  const apply = async (actor: Actor, op: unknown, opts: { opId?: string; idempotencyKey?: string } = {}): Promise<OpResult> => {
+    const valid = validateOp(op);
+    const opId = opts.opId ?? opts.idempotencyKey ?? randomId();
+    return committer.run(() => {
+      const earlier = store.ops.get(actor.userId, opId);
+      if (earlier) return earlier.result;
+      let result: OpResult;
+      try {
+        result = store.transaction(() => processor.run(actor, valid, opts.idempotencyKey));
+      } catch (error) {
+        if (!isParleyError(error)) throw error;
+        result = { status: 'rejected', at: new Date(now()).toISOString(), code: error.code, reason: error.message };
+      }
+      store.ops.put({ userId: actor.userId, opId, device: 'http', n: 0, result });
+      return result;
+    });
+  };
+
+  // Read receipts seen on awareness are recorded durably, at most one per member and thread a second.
+  const receiptDue = new Map<string, number>();
+  const awareness = new AwarenessRelay({
+    windowMs: options.awarenessWindowMs ?? 250,
+    expireMs: 30_000,
+    perSessionPerSecond: 20,
+    memberCutoff: options.presenceMemberCutoff ?? Number.POSITIVE_INFINITY,
+    memberCount: (threadId) => store.members.countActive(threadId),
+    onRead: (actor, threadId, messageId) => {
+      const key = `${threadId}\n${actor.userId}`;
+      const t = now();
+      if ((receiptDue.get(key) ?? 0) > t) return;
+      receiptDue.set(key, t + 1000);
+      apply(actor, { type: 'sendReadReceipt', threadId, messageId }).catch(() => undefined);
+    },
+    metrics: {},
+    now,
+  });
+  const hub = new SessionHub({ verifyToken, access, host, committer, userOps, awareness, metrics: {}, onInternalError });
+  sinks.push(hub.signals);
+
+  const operations: RelayOperations = {
+    apply: (actor, op, opts) => apply(actor, op, opts),
+    getThread: (actor, threadId) => reads.getThread(actor, threadId),
+    listThreads: (actor, opts) => reads.listThreads(actor, opts),
+    listMessages: (actor, threadId, opts) => reads.listMessages(actor, threadId, opts),
+    getMessage: (actor, threadId, messageId) => reads.getMessage(actor, threadId, messageId),
+    listParticipants: (actor, threadId, opts) => reads.listParticipants(actor, threadId, opts),
+    listReadReceipts: (actor, threadId, opts) => reads.listReadReceipts(actor, threadId, opts),
+    sendTyping: (actor, threadId, senderDisplayName) => {
+      access.member(actor, threadId);
+      const peer = {
+        id: `http-${actor.userId}`,
+        claims: actor,
+        sendAwareness: () => undefined,
+        sendCode: () => undefined,
+      };
+      // A per-user awareness client id for HTTP typing (high range, away from Yjs' 32-bit ids).
+      const clientId = 2 ** 40 + (hashString(actor.userId) % 2 ** 20);
+      const state = { typing: { at: now(), ...(senderDisplayName ? { displayName: senderDisplayName } : {}) } };
+      const payload = encodeAwarenessUpdate([{ clientId, clock: now(), state }]);
+      awareness.receive(peer, { ref: { kind: 'head', threadId } }, payload);
+    },
+  };
+
+  let closing = false;
+  const app = new Hono();
+  app.get('/healthz', (c) => c.json({ status: 'ok' }));
+  app.get('/readyz', (c) => (closing ? c.json({ status: 'closing' }, 503) : c.json({ status: 'ready' })));
+  app.route('/', createAcsRoutes({ operations, verifyToken, onInternalError }));
+  app.route(
+    '/',
+    createAdminRoutes({ store, ...(options.adminKey ? { adminKey: options.adminKey } : {}), ...(options.issueToken ? { issueToken: options.issueToken } : {}) }),
+  );
+
+  const limits = { ...defaultSessionLimits, ...options.sessionLimits };
+  const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxFrameBytes });
+  const sessions = new Set<SyncSession | YwsSession>();
+
+  const reject = (socket: Duplex, error: unknown) => {
+    const e = isParleyError(error) ? error : new ParleyError('INTERNAL');
+    const body = JSON.stringify({ error: { code: e.code, message: e.message } });
+    socket.end(
+      `HTTP/1.1 ${httpStatusOf(e.code)} ${e.code}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+    );
+  };
+
+  const handleUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
+    if (closing) return reject(socket, new ParleyError('UNAVAILABLE'));
+    const url = new URL(req.url ?? '/', 'http://relay');
+    if (url.pathname === '/v1/sync') {
+      wss.handleUpgrade(req, socket, head, (ws) => {
+        const session = new SyncSession(hub, transportOf(ws), limits);
+        sessions.add(session);
+        ws.on('message', (data, isBinary) => {
+          const bytes = isBinary ? toBytes(data) : undefined;
+          if (!bytes) return session.close('MALFORMED_FRAME', 'Frames are binary.');
+          session.receive(bytes);
+        });
+        ws.on('close', () => {
+          session.closed_();
+          sessions.delete(session);
+        });
+        ws.on('error', () => session.closed_());
+      });
+      return;
+    }
+    if (url.pathname.startsWith('/v1/yjs/')) {
+      const docName = decodeURIComponent(url.pathname.slice('/v1/yjs/'.length));
+      const token = url.searchParams.get('token') ?? '';
+      verifyToken(token).then(
+        (claims) => {
+          try {
+            const ref = parseDocName(docName);
+            if (!ref) throw new ParleyError('INVALID_DOC_NAME');
+            const docAccess = access.check(claims, ref);
+            wss.handleUpgrade(req, socket, head, (ws) => {
+              const session = new YwsSession(hub, transportOf(ws), claims, docName, ref, docAccess);
+              sessions.add(session);
+              ws.on('message', (data) => {
+                const bytes = toBytes(data);
+                if (bytes) session.receive(bytes);
+              });
+              ws.on('close', () => {
+                session.closed_();
+                sessions.delete(session);
+              });
+              ws.on('error', () => session.closed_());
+            });
+          } catch (error) {
+            reject(socket, error);
+          }
+        },
+        (error) => reject(socket, error),
+      );
+      return;
+    }
+    reject(socket, new ParleyError('DOC_NOT_FOUND', 'No WebSocket endpoint at that path.'));
+  };
+
+  const maintenance = setInterval(() => {
+    try {
+      host.compactLarge();
+      host.unloadIdle(unloadAfterMs);
+    } catch (error) {
+      onInternalError(error);
+    }
+  }, Math.max(1000, Math.min(5000, unloadAfterMs / 2)));
+  maintenance.unref?.();
+
+  return {
+    app,
+    operations,
+    handleUpgrade,
+    addSignals: (s) => {
+      sinks.push(s);
+    },
+    stats: () => {
+      let loadedBytes = 0;
+      for (const d of host.loaded.values()) loadedBytes += d.logCount;
+      return { sessions: hub.sessionCount, loadedDocs: host.loaded.size, loadedBytes };
+    },
+    close: async () => {
+      if (closing) return;
+      closing = true;
+      clearInterval(maintenance);
+      committer.close();
+      for (const s of sessions) s.close('UNAVAILABLE');
+      sessions.clear();
+      awareness.close();
+      try {
+        host.compactAll();
+      } catch (error) {
+        onInternalError(error);
+      }
+      host.closeAll();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+    },
+  };
+};
+
+const hashString = (s: string): number => {
+  let h = 2166136261;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619) >>> 0;
+  return h;
+};

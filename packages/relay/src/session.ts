@@ -1,0 +1,406 @@
+import { type DocRef, parseDocName, redactUpdate } from '@parley/model';
+import {
+  closeCodeOf,
+  decodeAuth,
+  decodeFrame,
+  decodeSubscribe,
+  encodeControl,
+  encodeFrame,
+  type ErrorCode,
+  type FrameLimits,
+  isParleyError,
+  MessageType,
+  ParleyError,
+  SyncStep,
+} from '@parley/protocol';
+import * as Y from 'yjs';
+import type { Actor, TokenClaims } from './api.ts';
+import type { DocAccess } from './access.ts';
+import type { DocSubscriber, HostedDoc } from './docHost.ts';
+import type { SessionHub } from './hub.ts';
+import { TokenBucket } from './rateLimit.ts';
+import { readSyncMessage, syncStep1Payload, syncStep2Payload, syncUpdatePayload } from './syncMessages.ts';
+
+/** The socket under a session (a `ws` WebSocket, or a test double behind this interface). */
+export interface SessionTransport {
+  send(bytes: Uint8Array): void;
+  close(code: number, reason: string): void;
+  readonly bufferedAmount: number;
+}
+
+export interface SessionLimits extends FrameLimits {
+  readonly authTimeoutMs: number;
+  readonly maxPreAuthFrames: number;
+  readonly maxPreAuthBytes: number;
+  readonly maxSubscriptions: number;
+  /** Frames per second sustained, and burst. */
+  readonly framesPerSecond: number;
+  readonly frameBurst: number;
+  /** Bytes per second sustained, and burst. */
+  readonly bytesPerSecond: number;
+  readonly byteBurst: number;
+  /** A session whose send buffer exceeds this is too slow and is closed. */
+  readonly maxBufferedBytes: number;
+}
+
+export const defaultSessionLimits: SessionLimits = {
+  maxFrameBytes: 1024 * 1024,
+  maxNameBytes: 512,
+  authTimeoutMs: 10_000,
+  maxPreAuthFrames: 32,
+  maxPreAuthBytes: 256 * 1024,
+  maxSubscriptions: 2_000,
+  framesPerSecond: 400,
+  frameBurst: 2_000,
+  bytesPerSecond: 2 * 1024 * 1024,
+  byteBurst: 8 * 1024 * 1024,
+  maxBufferedBytes: 32 * 1024 * 1024,
+};
+
+export interface Subscription {
+  readonly docName: string;
+  readonly ref: DocRef;
+  hosted: HostedDoc;
+  readonly access: DocAccess;
+  readonly subscriber: DocSubscriber;
+}
+
+let sessionCounter = 0;
+
+/**
+ * One client connection on `/v1/sync`: authenticates with the first frame, then multiplexes
+ * subscriptions to many docs. Frames of one session are handled in order.
+ */
+export class SyncSession {
+  readonly id: string;
+  readonly subs = new Map<string, Subscription>();
+  claims: TokenClaims | undefined;
+  readonly #hub: SessionHub;
+  readonly #transport: SessionTransport;
+  readonly #limits: SessionLimits;
+  #preAuth: Uint8Array[] = [];
+  #preAuthBytes = 0;
+  #authTimer: ReturnType<typeof setTimeout> | undefined;
+  #authenticating = false;
+  #closed = false;
+  readonly #frames: TokenBucket;
+  readonly #bytes: TokenBucket;
+  #lastRateError = 0;
+
+  constructor(hub: SessionHub, transport: SessionTransport, limits: SessionLimits) {
+    this.id = `s${++sessionCounter}-${Math.random().toString(36).slice(2, 8)}`;
+    this.#hub = hub;
+    this.#transport = transport;
+    this.#limits = limits;
+    this.#frames = new TokenBucket(limits.frameBurst, limits.framesPerSecond);
+    this.#bytes = new TokenBucket(limits.byteBurst, limits.bytesPerSecond);
+    this.#authTimer = setTimeout(() => this.close('AUTH_TIMEOUT'), limits.authTimeoutMs);
+    this.#authTimer.unref?.();
+  }
+
+  get actor(): Actor | undefined {
+    return this.claims;
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** Handles one WebSocket message. Never throws. */
+  receive(data: Uint8Array): void {
+    if (this.#closed) return;
+    if (!this.claims) {
+      if (this.#authenticating || this.#preAuth.length > 0) {
+        this.#preAuthBytes += data.length;
+        if (this.#preAuth.length >= this.#limits.maxPreAuthFrames || this.#preAuthBytes > this.#limits.maxPreAuthBytes) {
+          this.close('RATE_LIMITED', 'Too many frames before authentication.');
+          return;
+        }
+        this.#preAuth.push(data);
+        return;
+      }
+      this.#authenticate(data);
+      return;
+    }
+    if (!this.#frames.take(1) || !this.#bytes.take(data.length)) {
+      const now = Date.now();
+      if (now - this.#lastRateError > 1000) {
+        this.#lastRateError = now;
+        this.sendCode(MessageType.Error, '', 'RATE_LIMITED');
+      }
+      this.#hub.metrics.rateLimited?.();
+      return;
+    }
+    try {
+      this.#handle(decodeFrame(data, this.#limits));
+    } catch (error) {
+      this.#reportError('', error);
+    }
+  }
+
+  #authenticate(data: Uint8Array): void {
+    let token: string;
+    try {
+      const frame = decodeFrame(data, this.#limits);
+      if (frame.type !== MessageType.Auth) throw new ParleyError('UNAUTHORIZED', 'The first frame must authenticate.');
+      token = decodeAuth(frame.payload).token;
+    } catch (error) {
+      this.close(isParleyError(error) && error.code !== 'MALFORMED_FRAME' ? error.code : 'UNAUTHORIZED');
+      return;
+    }
+    this.#authenticating = true;
+    this.#hub.verifyToken(token).then(
+      (claims) => {
+        if (this.#closed) return;
+        this.#authenticating = false;
+        clearTimeout(this.#authTimer);
+        this.claims = claims;
+        this.#hub.register(this);
+        this.#send(
+          encodeFrame({
+            docName: '',
+            type: MessageType.AuthResult,
+            payload: encodeControl({
+              userId: claims.userId,
+              displayName: claims.displayName,
+              scope: claims.scope,
+              sessionId: this.id,
+              ...(claims.expiresAt ? { expiresAt: claims.expiresAt } : {}),
+            }),
+          }),
+        );
+        this.#scheduleExpiry();
+        const queued = this.#preAuth;
+        this.#preAuth = [];
+        for (const d of queued) this.receive(d);
+      },
+      () => this.close('UNAUTHORIZED'),
+    );
+  }
+
+  #expiryTimer: ReturnType<typeof setTimeout> | undefined;
+  #scheduleExpiry(): void {
+    clearTimeout(this.#expiryTimer);
+    const exp = this.claims?.expiresAt;
+    if (!exp) return;
+    const ms = Math.min(exp * 1000 - Date.now(), 2_147_000_000);
+    this.#expiryTimer = setTimeout(() => this.close('UNAUTHORIZED', 'The token expired.'), Math.max(ms, 0));
+    this.#expiryTimer.unref?.();
+  }
+
+  #handle(frame: ReturnType<typeof decodeFrame>): void {
+    switch (frame.type) {
+      case MessageType.Subscribe:
+        return this.#subscribe(frame.docName, decodeSubscribe(frame.payload).generation);
+      case MessageType.Unsubscribe:
+        return this.unsubscribe(frame.docName);
+      case MessageType.Sync:
+        return this.#sync(frame.docName, frame.payload);
+      case MessageType.Awareness: {
+        const sub = this.#requireSub(frame.docName);
+        if (sub.ref.kind !== 'head') throw new ParleyError('INVALID_REQUEST', 'Awareness travels on head docs only.');
+        this.#hub.awareness.receive(this, sub, frame.payload);
+        return;
+      }
+      case MessageType.Ping:
+        this.#send(encodeFrame({ docName: '', type: MessageType.Pong, payload: new Uint8Array(0) }));
+        return;
+      case MessageType.Pong:
+        return;
+      case MessageType.Reauth: {
+        const { token } = decodeAuth(frame.payload);
+        this.#hub.verifyToken(token).then(
+          (claims) => {
+            if (claims.userId !== this.claims?.userId) return this.close('UNAUTHORIZED', 'Reauth as another user.');
+            this.claims = claims;
+            this.#scheduleExpiry();
+          },
+          () => this.close('UNAUTHORIZED'),
+        );
+        return;
+      }
+      default:
+        throw new ParleyError('INVALID_REQUEST', 'Clients may not send that message type.');
+    }
+  }
+
+  #subscribe(docName: string, generation: number | undefined): void {
+    const actor = this.claims!;
+    try {
+      const ref = parseDocName(docName);
+      if (!ref) throw new ParleyError('INVALID_DOC_NAME', 'Not a Parley doc name.');
+      if (this.subs.has(docName)) this.unsubscribe(docName);
+      if (this.subs.size >= this.#limits.maxSubscriptions) throw new ParleyError('TOO_MANY_SUBSCRIPTIONS');
+      const access = this.#hub.access.check(actor, ref);
+      if (ref.kind !== 'user' && generation !== undefined && generation !== access.generation) {
+        this.#send(
+          encodeFrame({
+            docName,
+            type: MessageType.Reset,
+            payload: encodeControl({
+              code: 'STALE_GENERATION',
+              message: 'Your local copy was built under another visibility; drop it and subscribe again.',
+              generation: access.generation,
+            }),
+          }),
+        );
+        return;
+      }
+      const hosted = this.#hub.host.open(docName);
+      const sub: Subscription = {
+        docName,
+        ref,
+        hosted,
+        access,
+        subscriber: { sessionId: this.id, deliver: (doc, update) => this.#deliver(sub, doc, update) },
+      };
+      hosted.subscribers.add(sub.subscriber);
+      this.subs.set(docName, sub);
+      this.#hub.metrics.subscriptions?.(1);
+      this.#send(
+        encodeFrame({
+          docName,
+          type: MessageType.Subscription,
+          payload: encodeControl({
+            status: 'granted',
+            mode: access.mode,
+            ...(access.generation !== undefined ? { generation: access.generation } : {}),
+          }),
+        }),
+      );
+      this.#sendSync(docName, syncStep1Payload(Y.encodeStateVector(hosted.doc)));
+      if (ref.kind === 'user') this.#hub.userOps.schedule(actor);
+      if (ref.kind === 'head') this.#hub.awareness.sendAll(this, sub);
+    } catch (error) {
+      const e = toParleyError(error);
+      this.#send(
+        encodeFrame({
+          docName,
+          type: MessageType.Subscription,
+          payload: encodeControl({ status: 'denied', code: e.code, message: e.message }),
+        }),
+      );
+    }
+  }
+
+  unsubscribe(docName: string): void {
+    const sub = this.subs.get(docName);
+    if (!sub) return;
+    this.subs.delete(docName);
+    sub.hosted.subscribers.delete(sub.subscriber);
+    this.#hub.metrics.subscriptions?.(-1);
+    if (sub.ref.kind === 'head') this.#hub.awareness.leave(this, sub.ref.threadId);
+  }
+
+  /** Ends a subscription from the relay's side (removed from the thread, thread deleted). */
+  revoke(docName: string, code: ErrorCode, message?: string): void {
+    if (!this.subs.has(docName)) return;
+    this.unsubscribe(docName);
+    this.sendCode(MessageType.Revoke, docName, code, message);
+  }
+
+  #requireSub(docName: string): Subscription {
+    const sub = this.subs.get(docName);
+    if (!sub) throw new ParleyError('NOT_SUBSCRIBED', `Not subscribed to ${docName.slice(0, 80)}.`);
+    return sub;
+  }
+
+  #sync(docName: string, payload: Uint8Array): void {
+    const sub = this.#requireSub(docName);
+    const msg = readSyncMessage(payload);
+    if (!msg) throw new ParleyError('MALFORMED_FRAME', 'Not a y-protocols sync message.');
+    const hosted = sub.hosted;
+    if (msg.step === SyncStep.Step1) {
+      try {
+        Y.decodeStateVector(msg.stateVector);
+      } catch {
+        throw new ParleyError('MALFORMED_FRAME', 'The state vector could not be decoded.');
+      }
+      const update = sub.access.hidden
+        ? this.#hub.redactState(hosted, sub.access.hidden, msg.stateVector)
+        : Y.encodeStateAsUpdate(hosted.doc, msg.stateVector);
+      this.#sendSync(docName, syncStep2Payload(update));
+      this.#hub.metrics.syncBytesOut?.(update.length);
+      return;
+    }
+    if (sub.access.mode !== 'readwrite') {
+      // The routine step-2 reply of every Yjs client is ignored quietly; real writes are refused.
+      if (msg.step === SyncStep.Step2) return;
+      throw new ParleyError('WRITE_FORBIDDEN', `Clients may not write to ${docName}.`);
+    }
+    this.#hub.metrics.syncBytesIn?.(msg.update.length);
+    const actor = this.claims!;
+    this.#hub.committer
+      .run(() => {
+        try {
+          Y.applyUpdate(sub.hosted.doc, msg.update, this.id);
+        } catch {
+          throw new ParleyError('INVALID_UPDATE', 'The update could not be applied.');
+        }
+      })
+      .then(
+        () => this.#hub.userOps.schedule(actor),
+        (error) => this.#reportError(docName, error),
+      );
+  }
+
+  #deliver(sub: Subscription, hosted: HostedDoc, update: Uint8Array): void {
+    const body = sub.access.hidden ? redactUpdate(hosted.doc, update, sub.access.hidden) : update;
+    this.#sendSync(sub.docName, syncUpdatePayload(body));
+  }
+
+  #sendSync(docName: string, payload: Uint8Array): void {
+    this.#send(encodeFrame({ docName, type: MessageType.Sync, payload }));
+  }
+
+  sendAwareness(docName: string, update: Uint8Array): void {
+    this.#send(encodeFrame({ docName, type: MessageType.Awareness, payload: update }));
+  }
+
+  #send(frame: Uint8Array): void {
+    if (this.#closed) return;
+    if (this.#transport.bufferedAmount > this.#limits.maxBufferedBytes) {
+      this.close('RATE_LIMITED', 'The client is not reading fast enough.');
+      return;
+    }
+    this.#transport.send(frame);
+    this.#hub.metrics.framesOut?.(frame.length);
+  }
+
+  sendCode(type: typeof MessageType.Error | typeof MessageType.Revoke, docName: string, code: ErrorCode, message?: string): void {
+    this.#send(encodeFrame({ docName, type, payload: encodeControl({ code, message: message ?? new ParleyError(code).message }) }));
+  }
+
+  #reportError(docName: string, error: unknown): void {
+    const e = toParleyError(error);
+    if (e.code === 'INTERNAL') this.#hub.onInternalError(error);
+    this.sendCode(MessageType.Error, docName, e.code, e.message);
+  }
+
+  close(code: ErrorCode, message?: string): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    clearTimeout(this.#authTimer);
+    clearTimeout(this.#expiryTimer);
+    for (const name of [...this.subs.keys()]) this.unsubscribe(name);
+    this.#hub.unregister(this);
+    try {
+      this.#transport.close(closeCodeOf(code), (message ?? code).slice(0, 120));
+    } catch {
+      // already closed
+    }
+  }
+
+  /** The socket closed from the other side. */
+  closed_(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    clearTimeout(this.#authTimer);
+    clearTimeout(this.#expiryTimer);
+    for (const name of [...this.subs.keys()]) this.unsubscribe(name);
+    this.#hub.unregister(this);
+  }
+}
+
+export const toParleyError = (error: unknown): ParleyError =>
+  isParleyError(error) ? error : new ParleyError('INTERNAL', 'The relay failed to handle the request.');

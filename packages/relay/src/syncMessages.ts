@@ -1,0 +1,41 @@
+import { MessageType, SyncStep } from '@parley/protocol';
+import { encodeFrame } from '@parley/protocol';
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
+
+/** A decoded y-protocols sync message. */
+export type SyncMessage =
+  | { readonly step: typeof SyncStep.Step1; readonly stateVector: Uint8Array }
+  | { readonly step: typeof SyncStep.Step2 | typeof SyncStep.Update; readonly update: Uint8Array };
+
+/** Reads a y-protocols sync payload; undefined when it is not one (never throws). */
+export const readSyncMessage = (payload: Uint8Array): SyncMessage | undefined => {
+  try {
+    const decoder = decoding.createDecoder(payload);
+    const step = decoding.readVarUint(decoder);
+    const len = decoding.readVarUint(decoder);
+    const start = decoder.pos;
+    if (len > payload.length - start) return undefined;
+    const body = payload.subarray(start, start + len);
+    if (step === SyncStep.Step1) return { step, stateVector: body };
+    if (step === SyncStep.Step2 || step === SyncStep.Update) return { step, update: body };
+    return undefined;
+  } catch {
+    return undefined;
+  }
+};
+
+const syncPayload = (step: number, body: Uint8Array): Uint8Array => {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, step);
+  encoding.writeVarUint8Array(encoder, body);
+  return encoding.toUint8Array(encoder);
+};
+
+export const syncStep1Payload = (stateVector: Uint8Array): Uint8Array => syncPayload(SyncStep.Step1, stateVector);
+export const syncStep2Payload = (update: Uint8Array): Uint8Array => syncPayload(SyncStep.Step2, update);
+export const syncUpdatePayload = (update: Uint8Array): Uint8Array => syncPayload(SyncStep.Update, update);
+
+/** A whole multiplexed Sync frame carrying an update for `docName`. */
+export const syncUpdateFrame = (docName: string, update: Uint8Array): Uint8Array =>
+  encodeFrame({ docName, type: MessageType.Sync, payload: syncUpdatePayload(update) });

@@ -1,0 +1,153 @@
+import {
+  type OpEnvelope,
+  type OpResult,
+  opsMap,
+  readResult,
+  userDocName,
+  validateEnvelope,
+  writeResult,
+} from '@parley/model';
+import { type ErrorCode, isParleyError, ParleyError } from '@parley/protocol';
+import type { Actor } from './api.ts';
+import type { Committer } from './committer.ts';
+import type { DocHost } from './docHost.ts';
+import type { OpProcessor } from './opProcessor.ts';
+import type { RelayStore } from '@parley/model';
+
+export interface UserOpsDeps {
+  readonly store: RelayStore;
+  readonly host: DocHost;
+  readonly committer: Committer;
+  readonly processor: OpProcessor;
+  readonly now: () => number;
+  readonly onResult?: (userId: string, op: OpEnvelope | undefined, result: OpResult) => void;
+}
+
+/** Most ops one scan applies before yielding the turn to other sessions. */
+const OPS_PER_UNIT = 200;
+
+/**
+ * Applies the intents devices wrote into `user:<id>` docs: each op id at most once (the store's op
+ * table), each device's ops in `n` order (a gap waits for the missing op), the result written back
+ * into the same user doc in the same transaction as the change it caused.
+ */
+export class UserOps {
+  readonly #d: UserOpsDeps;
+  /** Users with a scan queued, so a burst of updates causes one scan. */
+  readonly #queued = new Set<string>();
+
+  constructor(deps: UserOpsDeps) {
+    this.#d = deps;
+  }
+
+  /** Schedules a scan of the user's doc for ready ops, acting as `actor`. */
+  schedule(actor: Actor): void {
+    if (this.#queued.has(actor.userId)) return;
+    this.#queued.add(actor.userId);
+    let current: OpEnvelope | undefined;
+    this.#d.committer
+      .run(() => {
+        this.#queued.delete(actor.userId);
+        const more = this.#scan(actor, (op) => {
+          current = op;
+        });
+        if (more) this.schedule(actor);
+      })
+      .catch((error: unknown) => {
+        this.#queued.delete(actor.userId);
+        // A bug while applying `current`: the unit was rolled back. Reject that op alone so that
+        // one poisonous intent cannot block its device forever, then go on.
+        if (!current || isParleyError(error)) return;
+        const poison = current;
+        void this.#d.committer
+          .run(() => this.#record(actor.userId, poison, reject('INTERNAL', 'The relay failed to apply this intent.', this.#d.now())))
+          .then(() => this.schedule(actor), () => undefined);
+      });
+  }
+
+  /** Applies ready ops; returns true when more remain for another unit. */
+  #scan(actor: Actor, starting: (op: OpEnvelope) => void): boolean {
+    const user = this.#d.host.open(userDocName(actor.userId));
+    const byDevice = new Map<string, OpEnvelope[]>();
+    for (const [opId, raw] of opsMap(user.doc).entries()) {
+      if (readResult(user.doc, opId)) continue;
+      let op: OpEnvelope;
+      try {
+        op = validateEnvelope(raw);
+        if (op.id !== opId) throw new ParleyError('INVALID_REQUEST', 'The op id does not match its key.');
+      } catch (error) {
+        // A malformed intent gets a rejected result at once (it cannot be ordered).
+        const code = isParleyError(error) ? error.code : 'INVALID_REQUEST';
+        const reason = error instanceof Error ? error.message : 'Malformed intent.';
+        this.#record(actor.userId, undefined, reject(code, reason, this.#d.now()), opId);
+        continue;
+      }
+      const list = byDevice.get(op.device) ?? [];
+      list.push(op);
+      byDevice.set(op.device, list);
+    }
+    let applied = 0;
+    for (const [device, ops] of byDevice) {
+      ops.sort((a, b) => a.n - b.n);
+      let last = this.#d.store.ops.lastN(actor.userId, device);
+      for (const op of ops) {
+        if (this.#d.store.ops.get(actor.userId, op.id)) continue; // applied already (e.g. via another path)
+        if (op.n <= last) {
+          // A reused n (a device that lost its counter): still apply once, in arrival order.
+        } else if (op.n !== last + 1) break; // wait for the missing op
+        if (applied >= OPS_PER_UNIT) return true;
+        starting(op);
+        this.#record(actor.userId, op, this.#apply(actor, op));
+        last = Math.max(last, op.n);
+        applied++;
+      }
+    }
+    return false;
+  }
+
+  #apply(actor: Actor, op: OpEnvelope): OpResult {
+    try {
+      return this.#d.store.transaction(() => this.#d.processor.run(actor, op.op));
+    } catch (error) {
+      if (!isParleyError(error)) throw error;
+      return reject(this.#dependencyCode(actor.userId, op, error.code), error.message, this.#d.now());
+    }
+  }
+
+  /** THREAD_NOT_FOUND / MESSAGE_NOT_FOUND caused by this user's own rejected intent → DEPENDENCY_FAILED. */
+  #dependencyCode(userId: string, op: OpEnvelope, code: ErrorCode): ErrorCode {
+    if (code !== 'THREAD_NOT_FOUND' && code !== 'MESSAGE_NOT_FOUND') return code;
+    const user = this.#d.host.open(userDocName(userId));
+    for (const [id, other] of opsMap(user.doc).entries()) {
+      const result = readResult(user.doc, id);
+      if (result?.status !== 'rejected' || typeof other !== 'object' || other === null) continue;
+      const p = (other as OpEnvelope).op;
+      if (!p || p.threadId !== op.op.threadId) continue;
+      if (code === 'THREAD_NOT_FOUND' && p.type === 'createThread') return 'DEPENDENCY_FAILED';
+      if (
+        code === 'MESSAGE_NOT_FOUND' &&
+        p.type === 'sendMessage' &&
+        'messageId' in op.op &&
+        p.messageId === op.op.messageId
+      ) {
+        return 'DEPENDENCY_FAILED';
+      }
+    }
+    return code;
+  }
+
+  #record(userId: string, op: OpEnvelope | undefined, result: OpResult, opId = op?.id): void {
+    if (!opId) return;
+    const user = this.#d.host.open(userDocName(userId));
+    writeResult(user.doc, opId, result);
+    this.#d.store.ops.put({ userId, opId, device: op?.device ?? '', n: op?.n ?? 0, result });
+    this.#d.onResult?.(userId, op, result);
+  }
+}
+
+const reject = (code: ErrorCode, reason: string, now: number): OpResult => ({
+  status: 'rejected',
+  at: new Date(now).toISOString(),
+  code,
+  reason,
+});
