@@ -30,14 +30,18 @@ export const newThreadId = (): string => randomId(22);
 
 export const isThreadId = (id: unknown): id is string => typeof id === 'string' && THREAD_ID_PATTERN.test(id);
 
-/** User ids: 1..256 characters, no control characters, no leading/trailing whitespace. */
+/** A surrogate that is not part of a pair: such a string changes when encoded to UTF-8. */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/** User ids: 1..256 characters, no control characters, no leading/trailing whitespace, well-formed UTF-16. */
 export const isUserId = (id: unknown): id is string =>
   typeof id === 'string' &&
   id.length > 0 &&
   id.length <= MAX_USER_ID_LENGTH &&
   id.trim() === id &&
   // biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting control characters is the point
-  !/[\u0000-\u001f\u007f]/.test(id);
+  !/[\u0000-\u001f\u007f]/.test(id) &&
+  !LONE_SURROGATE.test(id);
 
 export const headDocName = (threadId: string): string => `thread:${threadId}`;
 export const pageDocName = (threadId: string, page: number): string => `thread:${threadId}:${page}`;
