@@ -44,9 +44,9 @@ export function createSqliteDocStore(db: Database.Database, now: () => number = 
     { updates: number; updateBytes: number; snapshotBytes: number }
   >(
     `SELECT
-       (SELECT count(*) FROM doc_updates WHERE doc = ?1) AS updates,
-       (SELECT coalesce(sum(length("update")), 0) FROM doc_updates WHERE doc = ?1) AS updateBytes,
-       (SELECT coalesce(length(snapshot), 0) FROM docs WHERE name = ?2) AS snapshotBytes`,
+       (SELECT count(*) FROM doc_updates WHERE doc = $doc) AS updates,
+       (SELECT coalesce(sum(length("update")), 0) FROM doc_updates WHERE doc = $doc) AS updateBytes,
+       (SELECT coalesce(length(snapshot), 0) FROM docs WHERE name = $doc) AS snapshotBytes`,
   );
   const selectNames = db.prepare<[], { name: string }>(
     'SELECT name FROM docs UNION SELECT DISTINCT doc AS name FROM doc_updates',
@@ -80,7 +80,7 @@ export function createSqliteDocStore(db: Database.Database, now: () => number = 
       remove(docName);
     },
     stats(docName): DocStats {
-      const row = selectStats.get(docName, docName);
+      const row = selectStats.get({ doc: docName });
       return {
         updates: row?.updates ?? 0,
         updateBytes: row?.updateBytes ?? 0,
