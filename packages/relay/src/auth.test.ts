@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { ParleyError } from '@parley/protocol';
 import { exportJWK, generateKeyPair, type JWK, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearerToken, createHmacTokens, createJwksVerifier } from './auth.ts';
+import { anyOfVerifiers, bearerToken, createHmacTokens, createJwksVerifier } from './auth.ts';
 
 const secret = 'a-test-secret-that-is-long-enough-for-hs256';
 
@@ -176,5 +176,17 @@ describe('bearerToken', () => {
     expect(bearerToken('Basic abc')).toBeUndefined();
     expect(bearerToken('Bearer')).toBeUndefined();
     expect(bearerToken(undefined)).toBeUndefined();
+  });
+});
+
+describe('anyOfVerifiers', () => {
+  it('accepts a token any verifier accepts and rejects one none accepts', async () => {
+    const a = createHmacTokens({ secret: `${secret}-a` });
+    const b = createHmacTokens({ secret: `${secret}-b` });
+    const c = createHmacTokens({ secret: `${secret}-c` });
+    const verify = anyOfVerifiers([a.verify, b.verify]);
+    await expect(verify(await a.sign({ userId: 'alice' }))).resolves.toMatchObject({ userId: 'alice' });
+    await expect(verify(await b.sign({ userId: 'bob' }))).resolves.toMatchObject({ userId: 'bob' });
+    await rejectsUnauthorized(verify(await c.sign({ userId: 'carol' })));
   });
 });

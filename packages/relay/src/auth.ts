@@ -173,3 +173,25 @@ export const bearerToken = (header: string | undefined | null): string | undefin
   const match = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(header);
   return match?.[1];
 };
+
+/**
+ * A verifier that accepts a token any of `verifiers` accepts, tried in order (put the cheap local
+ * HMAC check before a remote key set). Rejects with the last UNAUTHORIZED when none accepts.
+ *
+ * @example
+ * const verifyToken = anyOfVerifiers([hmac.verify, createJwksVerifier({ jwksUrl })]);
+ */
+export const anyOfVerifiers = (verifiers: readonly TokenVerifier[]): TokenVerifier => {
+  if (verifiers.length === 0) throw new Error('anyOfVerifiers needs at least one verifier');
+  return async (token) => {
+    let last: unknown;
+    for (const verify of verifiers) {
+      try {
+        return await verify(token);
+      } catch (error) {
+        last = error;
+      }
+    }
+    throw last instanceof ParleyError ? last : unauthorized('not accepted');
+  };
+};

@@ -9,7 +9,16 @@ export type {
   TokenClaims,
   TokenVerifier,
 } from './api.ts';
-export { bearerToken, createHmacTokens, createJwksVerifier } from './auth.ts';
+export {
+  anyOfVerifiers,
+  bearerToken,
+  createHmacTokens,
+  createJwksVerifier,
+  type HmacTokens,
+  type HmacTokensOptions,
+  type JwksVerifierOptions,
+  type TokenRequest,
+} from './auth.ts';
 export { defaultPolicy, type Policy } from './policy.ts';
 export { createRelay, type Relay } from './relay.ts';
 export { defaultSessionLimits, type SessionLimits } from './session.ts';
