@@ -1,0 +1,491 @@
+import {
+  headDocName,
+  type OpEnvelope,
+  type OpPayload,
+  type OpResult,
+  pageDocName,
+  parseDocName,
+  randomId,
+  readMeta,
+  readPages,
+  readUserThreads,
+  type ThreadMeta,
+  threadsMap,
+  userDocName,
+  type UserThreadRecord,
+} from '@parley/model';
+import { MessageType, ParleyError } from '@parley/protocol';
+import type * as Y from 'yjs';
+import {
+  type Connection,
+  createConnection,
+  type TokenSource,
+  type WebSocketConstructor,
+} from './connection.ts';
+import { createDocSync, type DocSync } from './docSync.ts';
+import { createEmitter } from './emitter.ts';
+import { createEventDiff, type EventDiff } from './eventDiff.ts';
+import type { ChatEventMap } from './eventTypes.ts';
+import { userKind } from './identifiers.ts';
+import { knownThreadIds, type ViewSource } from './localView.ts';
+import { indexOps, opStatus } from './opIndex.ts';
+import { createOpWriter, type OpWriter } from './opQueue.ts';
+import { createPresence, type Presence } from './presence.ts';
+import type { ClientStorage } from './storage/clientStorage.ts';
+
+export interface CoreOptions {
+  readonly url: string;
+  readonly token: TokenSource;
+  readonly storage: ClientStorage;
+  readonly displayName?: string;
+  readonly userId?: string;
+  readonly WebSocket?: WebSocketConstructor;
+  readonly typingIntervalMs?: number;
+  readonly autoConnect?: boolean;
+  readonly minBackoffMs?: number;
+  readonly maxBackoffMs?: number;
+}
+
+const META_DEVICE = 'device';
+const META_USER = 'userId';
+const META_DISCARDED = 'discarded';
+const seenKey = (threadId: string) => `seen:${threadId}`;
+
+/**
+ * The engine behind ChatClient and ChatThreadClient: local docs, the relay connection, the intent
+ * writer, presence and the event diff, and which docs to keep subscribed: the user doc, every
+ * thread's head, and the pages of threads the app reads (all current pages while real-time
+ * notifications are on).
+ */
+export const createCore = (options: CoreOptions) => {
+  const { storage } = options;
+  const emitter = createEmitter<ChatEventMap>();
+  let userId = options.userId;
+  let displayName = options.displayName;
+  let deviceId = '';
+  let realtime = false;
+  let closed = false;
+  let discarded = new Set<string>();
+  const opened = new Set<string>();
+  const deleted = new Set<string>();
+  const selfRemoved = new Set<string>();
+  const floors = new Map<string, number>();
+  const seen = new Map<string, number>();
+  const seenDirty = new Set<string>();
+  const detachers = new Map<string, () => void>();
+  let seenTimer: ReturnType<typeof setTimeout> | undefined;
+  let resolveUser: ((id: string) => void) | undefined;
+  const userKnown = new Promise<string>((resolve) => {
+    resolveUser = resolve;
+  });
+  if (userId) resolveUser?.(userId);
+
+  const WS = options.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
+  if (!WS) throw new Error('createChatClient: no WebSocket in this environment; pass the `WebSocket` option');
+
+  const connection: Connection = createConnection({
+    url: options.url,
+    token: options.token,
+    WebSocket: WS,
+    ...(options.minBackoffMs !== undefined ? { minBackoffMs: options.minBackoffMs } : {}),
+    ...(options.maxBackoffMs !== undefined ? { maxBackoffMs: options.maxBackoffMs } : {}),
+    onOpen: (auth) => {
+      if (!userId) {
+        userId = auth.userId;
+        void storage.setMeta(META_USER, auth.userId).catch(() => undefined);
+        resolveUser?.(auth.userId);
+      }
+      displayName ??= auth.displayName;
+      if (!docs || !docsReady) return;
+      docs.connected();
+      emitter.emit('realTimeNotificationConnected', undefined);
+    },
+    onClose: () => {
+      docs?.disconnected();
+      emitter.emit('realTimeNotificationDisconnected', undefined);
+    },
+    onFrame: (frame) => {
+      if (!docs) return;
+      const ref = parseDocName(frame.docName);
+      if (frame.type === MessageType.Awareness && ref?.kind === 'head')
+        presence.handle(ref.threadId, frame.payload);
+      else docs.handleFrame(frame);
+    },
+  });
+
+  const presence: Presence = createPresence({
+    send: (frame) => connection.send(frame),
+    ...(options.typingIntervalMs !== undefined ? { typingIntervalMs: options.typingIntervalMs } : {}),
+    onTyping: (threadId, from, at) => {
+      if (from.id === userId) return;
+      emitter.emit('typingIndicatorReceived', {
+        threadId,
+        sender: userKind(from.id),
+        senderDisplayName: from.name,
+        recipient: userKind(userId ?? ''),
+        version: String(at),
+        receivedOn: new Date(at),
+      });
+    },
+    onRead: (threadId, from, read) => diff?.receipt(threadId, from.id, read.messageId, new Date(read.at)),
+  });
+
+  let docs: DocSync | undefined;
+  let docsReady = false;
+  let diff: EventDiff | undefined;
+  let writer: OpWriter | undefined;
+
+  const userDoc = (): Y.Doc => {
+    const doc = docs?.get(userDocName(userId ?? ''));
+    if (!doc) throw new Error('user doc not loaded');
+    return doc;
+  };
+
+  const noteSeen = (threadId: string, seq: number): void => {
+    if ((seen.get(threadId) ?? 0) >= seq) return;
+    seen.set(threadId, seq);
+    seenDirty.add(threadId);
+    if (seenTimer) return;
+    seenTimer = setTimeout(() => void flushSeen(), 500);
+    (seenTimer as { unref?: () => void }).unref?.();
+  };
+  const flushSeen = async (): Promise<void> => {
+    seenTimer = undefined;
+    const dirty = [...seenDirty];
+    seenDirty.clear();
+    await Promise.all(
+      dirty.map((t) => storage.setMeta(seenKey(t), String(seen.get(t) ?? 0)).catch(() => undefined)),
+    );
+  };
+
+  /** Pages to keep subscribed for a thread the app reads: the current one and any not yet seen. */
+  const wantPages = (threadId: string): void => {
+    if (!docs || deleted.has(threadId)) return;
+    const head = docs.get(headDocName(threadId));
+    const meta = head ? readMeta(head) : undefined;
+    if (!head || !meta) return;
+    const record = threadsMap(userDoc()).get(threadId);
+    if (record?.removedOn) return;
+    const floor = floors.get(threadId) ?? 0;
+    for (const p of readPages(head))
+      if (p.page === meta.currentPage || (p.lastSeq > floor && p.lastSeq >= (record?.fromSeq ?? 1)))
+        void docs.want(pageDocName(threadId, p.page));
+    void docs.want(pageDocName(threadId, meta.currentPage));
+  };
+
+  const watchHead = async (threadId: string, subscribe: boolean): Promise<void> => {
+    if (!docs || deleted.has(threadId)) return;
+    const name = headDocName(threadId);
+    if (subscribe) await docs.want(name);
+    else await docs.open(name);
+    if (realtime || opened.has(threadId)) wantPages(threadId);
+  };
+
+  const threadDeleted = async (threadId: string, deletedOn: string | undefined): Promise<void> => {
+    if (deleted.has(threadId) || !docs) return;
+    deleted.add(threadId);
+    const own = indexOps(userDoc(), new Set())
+      .forThread(threadId)
+      .some((s) => s.envelope.op.type === 'deleteThread' && s.result?.status === 'accepted');
+    emitter.emit('chatThreadDeleted', {
+      threadId,
+      version: String(Date.parse(deletedOn ?? '') || Date.now()),
+      deletedOn: deletedOn ? new Date(deletedOn) : new Date(),
+      deletedBy: {
+        id: userKind(own ? (userId ?? '') : ''),
+        displayName: own ? (displayName ?? '') : '',
+        metadata: {},
+      },
+      reason: 'deletedByUser',
+    });
+    presence.forget(threadId);
+    diff?.forgetThread(threadId);
+    const prefix = headDocName(threadId);
+    const names = new Set([...docs.names(), ...(await storage.list())]);
+    for (const name of names) {
+      if (name !== prefix && !name.startsWith(`${prefix}:`)) continue;
+      detachers.get(name)?.();
+      detachers.delete(name);
+      await docs.remove(name);
+    }
+    await storage.setMeta(seenKey(threadId), undefined);
+  };
+
+  const threadRemoved = (threadId: string, record: UserThreadRecord): void => {
+    if (!docs) return;
+    for (const name of docs.names()) {
+      const ref = parseDocName(name);
+      if (ref && ref.kind !== 'user' && ref.threadId === threadId) docs.release(name);
+    }
+    if (selfRemoved.has(threadId)) return;
+    selfRemoved.add(threadId);
+    emitter.emit('participantsRemoved', {
+      threadId,
+      version: String(Date.parse(record.removedOn ?? '') || Date.now()),
+      removedOn: new Date(record.removedOn ?? Date.now()),
+      participantsRemoved: [{ id: userKind(userId ?? ''), displayName: displayName ?? '', metadata: {} }],
+      removedBy: { id: userKind(''), displayName: '', metadata: {} },
+    });
+  };
+
+  const onThreadRecord = (
+    threadId: string,
+    record: UserThreadRecord | undefined,
+    old: UserThreadRecord | undefined,
+  ) => {
+    if (!record) return;
+    if (record.deletedOn) {
+      void threadDeleted(threadId, record.deletedOn);
+      return;
+    }
+    if (record.removedOn) {
+      if (!old?.removedOn) threadRemoved(threadId, record);
+      return;
+    }
+    if (old?.removedOn) selfRemoved.delete(threadId);
+    void watchHead(threadId, true);
+  };
+
+  const onHeadMeta = (threadId: string, _meta: ThreadMeta): void => {
+    if (realtime || opened.has(threadId)) wantPages(threadId);
+  };
+
+  const onResult = (opId: string, envelope: OpEnvelope | undefined, result: OpResult): void => {
+    if (!envelope?.op) return;
+    const op = envelope.op;
+    const { error } = opStatus(result);
+    emitter.emit('intentSettled', {
+      opId,
+      type: op.type,
+      threadId: op.threadId,
+      status: result.status,
+      ...(error ? { error } : {}),
+      ...(result.status === 'accepted' && result.invalidParticipants
+        ? { invalidParticipants: result.invalidParticipants.map((p) => ({ ...p })) }
+        : {}),
+    });
+    if (op.type === 'sendMessage' || op.type === 'editMessage' || op.type === 'deleteMessage') {
+      emitter.emit('messageStatusChanged', {
+        threadId: op.threadId,
+        messageId: op.messageId,
+        opId,
+        operation: op.type,
+        status: result.status === 'accepted' ? 'sent' : 'failed',
+        ...(result.status === 'accepted' && result.seq !== undefined
+          ? { sequenceId: String(result.seq) }
+          : {}),
+        ...(error ? { error } : {}),
+      });
+    }
+  };
+
+  const attachDoc = (name: string, doc: Y.Doc): void => {
+    if (!diff) return;
+    const ref = parseDocName(name);
+    if (!ref) return;
+    detachers.get(name)?.();
+    if (ref.kind === 'user') detachers.set(name, diff.attachUser(doc, onResult));
+    else if (ref.kind === 'head') detachers.set(name, diff.attachHead(ref.threadId, doc));
+    else detachers.set(name, diff.attachPage(ref.threadId, name, doc));
+  };
+
+  const ready = (async () => {
+    deviceId = (await storage.getMeta(META_DEVICE)) ?? '';
+    if (!deviceId) {
+      deviceId = randomId(16);
+      await storage.setMeta(META_DEVICE, deviceId);
+    }
+    discarded = new Set(JSON.parse((await storage.getMeta(META_DISCARDED)) ?? '[]') as string[]);
+    userId ??= await storage.getMeta(META_USER);
+    if (userId) resolveUser?.(userId);
+    if (options.autoConnect !== false) connection.start();
+    const me = await userKnown;
+    if (closed) return;
+    const userName = userDocName(me);
+    diff = createEventDiff({
+      userId: me,
+      emitter,
+      floor: (t) => floors.get(t) ?? 0,
+      noteSeen,
+      onThreadRecord,
+      onHeadMeta,
+    });
+    docs = createDocSync({
+      storage,
+      send: (frame) => connection.send(frame),
+      writable: (name) => name === userName,
+      hooks: {
+        docOpened: (name, doc) => attachDoc(name, doc),
+        stateChanged: (name, state) => {
+          const ref = parseDocName(name);
+          emitter.emit('syncStateChanged', {
+            docName: name,
+            ...(ref && ref.kind !== 'user' ? { threadId: ref.threadId } : {}),
+            state,
+          });
+        },
+        ended: (name, code) => {
+          const ref = parseDocName(name);
+          if (!ref || ref.kind === 'user') return;
+          if (code === 'THREAD_DELETED') void threadDeleted(ref.threadId, undefined);
+        },
+        granted: (name) => {
+          const ref = parseDocName(name);
+          if (ref?.kind === 'head') presence.resend(ref.threadId);
+        },
+      },
+    });
+    const user = await docs.want(userName);
+    writer = createOpWriter({ deviceId, userDoc });
+    for (const record of readUserThreads(user)) {
+      if (record.deletedOn) {
+        deleted.add(record.id);
+        continue;
+      }
+      const head = await docs.open(headDocName(record.id));
+      const stored = await storage.getMeta(seenKey(record.id));
+      floors.set(record.id, stored ? Number(stored) : (readMeta(head)?.lastSeq ?? 0));
+      if (!record.removedOn) await docs.want(headDocName(record.id));
+      else selfRemoved.add(record.id);
+    }
+    docsReady = true;
+    if (connection.isOpen) {
+      docs.connected();
+      emitter.emit('realTimeNotificationConnected', undefined);
+    }
+  })();
+
+  const view = (): ViewSource => ({
+    userId: userId ?? '',
+    userDoc: userDoc(),
+    head: (t) => docs?.get(headDocName(t)),
+    page: (t, p) => docs?.get(pageDocName(t, p)),
+    ops: indexOps(userDoc(), discarded),
+  });
+
+  return {
+    emitter,
+    ready,
+    presence,
+    get userId(): string {
+      return userId ?? '';
+    },
+    get displayName(): string | undefined {
+      return displayName;
+    },
+    get online(): boolean {
+      return connection.isOpen;
+    },
+    docs: (): DocSync => {
+      if (!docs) throw new Error('client not ready');
+      return docs;
+    },
+    view,
+    /** Records an intent; resolves once it is in local storage. */
+    async write(op: OpPayload): Promise<OpEnvelope> {
+      await ready;
+      if (closed || !writer || !docs) throw new Error('ChatClient is closed');
+      const env = writer.write(op);
+      if (op.type === 'sendMessage' || op.type === 'editMessage' || op.type === 'deleteMessage')
+        emitter.emit('messageStatusChanged', {
+          threadId: op.threadId,
+          messageId: op.messageId,
+          opId: env.id,
+          operation: op.type,
+          status: 'pending',
+        });
+      await docs.flush();
+      return env;
+    },
+    /** Loads a thread's head (from storage, subscribing when it is a listed membership). */
+    async head(threadId: string): Promise<Y.Doc | undefined> {
+      await ready;
+      if (!docs || deleted.has(threadId)) return undefined;
+      const record = threadsMap(userDoc()).get(threadId);
+      if (record?.deletedOn) return undefined;
+      const name = headDocName(threadId);
+      if (!record && !knownThreadIds(view()).includes(threadId)) return undefined;
+      const doc = record && !record.removedOn ? await docs.want(name) : await docs.open(name);
+      await docs.whenSettled(name, 5000);
+      return docs.get(name) ?? doc;
+    },
+    /** Loads (and, when allowed, syncs) one page of a thread; waits for the sync when online. */
+    async page(threadId: string, page: number): Promise<void> {
+      await ready;
+      if (!docs || deleted.has(threadId)) return;
+      const name = pageDocName(threadId, page);
+      const record = threadsMap(userDoc()).get(threadId);
+      if (record && !record.removedOn && !record.deletedOn) await docs.want(name);
+      else await docs.open(name);
+      await docs.whenSettled(name, 10_000);
+    },
+    /** The app reads this thread: keep its current pages subscribed. */
+    openThread(threadId: string): void {
+      if (opened.has(threadId)) return;
+      opened.add(threadId);
+      void ready.then(() => wantPages(threadId));
+    },
+    isDeleted: (threadId: string) => deleted.has(threadId),
+    async startRealtime(): Promise<void> {
+      realtime = true;
+      connection.start();
+      await ready;
+      for (const t of knownThreadIds(view())) if (!deleted.has(t)) await watchHead(t, false);
+    },
+    stopRealtime(): void {
+      realtime = false;
+      emitter.removeAll();
+    },
+    get realtime(): boolean {
+      return realtime;
+    },
+    async discard(opIds: readonly string[]): Promise<void> {
+      await ready;
+      for (const id of opIds) discarded.add(id);
+      await storage.setMeta(META_DISCARDED, JSON.stringify([...discarded]));
+    },
+    connect(): void {
+      if (!closed) connection.start();
+    },
+    disconnect(): void {
+      connection.stop();
+    },
+    /** Resolves when every intent of this user has a result (or rejects after `timeoutMs`). */
+    async whenSettled(timeoutMs = 30_000): Promise<void> {
+      await ready;
+      const pending = () => indexOps(userDoc(), new Set()).all.some((s) => !s.result);
+      if (!pending()) return;
+      await new Promise<void>((resolve, reject) => {
+        const doc = userDoc();
+        const timer = setTimeout(() => {
+          doc.off('update', check);
+          reject(new ParleyError('UNAVAILABLE', 'Intents are still pending.'));
+        }, timeoutMs);
+        const check = () => {
+          if (pending()) return;
+          clearTimeout(timer);
+          doc.off('update', check);
+          resolve();
+        };
+        doc.on('update', check);
+      });
+    },
+    async close(): Promise<void> {
+      if (closed) return;
+      closed = true;
+      connection.stop();
+      resolveUser?.('');
+      await ready.catch(() => undefined);
+      clearTimeout(seenTimer);
+      await flushSeen();
+      for (const d of detachers.values()) d();
+      detachers.clear();
+      presence.close();
+      await docs?.close();
+      emitter.removeAll();
+      await storage.close();
+    },
+  };
+};
+
+export type Core = ReturnType<typeof createCore>;
