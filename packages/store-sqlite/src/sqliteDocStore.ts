@@ -40,7 +40,7 @@ export function createSqliteDocStore(db: Database.Database, now: () => number = 
     'DELETE FROM doc_updates WHERE doc = $name OR (doc >= $lo AND doc < $hi)',
   );
   const selectStats = db.prepare<
-    [string, string],
+    { doc: string },
     { updates: number; updateBytes: number; snapshotBytes: number }
   >(
     `SELECT
