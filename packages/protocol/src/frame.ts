@@ -28,7 +28,8 @@ export const defaultFrameLimits: FrameLimits = {
 const MAX_VARINT_BYTES = 5;
 
 const utf8 = new TextEncoder();
-const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+/** `ignoreBOM` keeps a leading U+FEFF in a name: without it the decoder would silently drop it. */
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 const varUintSize = (n: number): number => {
   let size = 1;
