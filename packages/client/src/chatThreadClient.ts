@@ -196,7 +196,7 @@ export class ChatThreadClient {
 
   /** ACS semantics: `false` within `typingIntervalMs` of the last one sent (and, in Parley, when offline). */
   async sendTypingNotification(options: SendTypingNotificationOptions = {}): Promise<boolean> {
-    await this.#core.head(this.threadId);
+    if (!(await this.#core.headLive(this.threadId))) return false;
     return this.#core.presence.sendTyping(
       this.threadId,
       options.senderDisplayName ?? this.#core.displayName,
@@ -213,7 +213,7 @@ export class ChatThreadClient {
       messageId: request.chatMessageId,
     });
     const seq = message?.sequenceId ? Number(message.sequenceId) : 0;
-    this.#core.presence.sendRead(this.threadId, { messageId: request.chatMessageId, seq });
+    this.#core.presence.sendRead(this.threadId, { messageId: request.chatMessageId, seq }, this.#core.userId);
   }
 
   listReadReceipts(

@@ -409,6 +409,28 @@ export const createCore = (options: CoreOptions) => {
       await docs.whenSettled(name, 5000);
       return docs.get(name) ?? doc;
     },
+    /**
+     * For presence: waits (online, up to `timeoutMs`) until the relay lists the thread and its head
+     * is synced; returns whether it is.
+     */
+    async headLive(threadId: string, timeoutMs = 5000): Promise<boolean> {
+      await ready;
+      if (!docs || !connection.isOpen) return false;
+      const end = Date.now() + timeoutMs;
+      while (!threadsMap(userDoc()).get(threadId) && Date.now() < end && connection.isOpen) {
+        const creating = indexOps(userDoc(), discarded)
+          .forThread(threadId)
+          .some((s) => s.envelope.op.type === 'createThread' && !s.result);
+        if (!creating) break;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      const record = threadsMap(userDoc()).get(threadId);
+      if (!record || record.removedOn || record.deletedOn) return false;
+      const name = headDocName(threadId);
+      await docs.want(name);
+      await docs.whenSettled(name, Math.max(0, end - Date.now()));
+      return docs.state(name) === 'synced';
+    },
     /** Loads (and, when allowed, syncs) one page of a thread; waits for the sync when online. */
     async page(threadId: string, page: number): Promise<void> {
       await ready;

@@ -124,7 +124,6 @@ export const createEventDiff = (options: EventDiffOptions) => {
     if (addedOn && m.createdOn < addedOn) return;
     emittedMessages.add(m.id);
     if (m.type === 'text' || m.type === 'html') {
-      if (m.deletedOn) return;
       emitter.emit('chatMessageReceived', {
         ...messageEvent(threadId, m),
         message: m.content,
@@ -132,6 +131,9 @@ export const createEventDiff = (options: EventDiffOptions) => {
         sequenceId: String(m.seq),
         priority: m.priority,
       });
+      // First seen already changed (e.g. after an offline period): report those changes too.
+      if (m.editedOn || m.deletedOn)
+        onChangedMessage(threadId, m, { version: 1, deletedOn: undefined, editedOn: undefined });
     } else systemEvent(threadId, m);
   };
 

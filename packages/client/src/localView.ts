@@ -271,12 +271,13 @@ const toParticipant = (m: MemberRecord): ChatParticipant => {
 
 /** Members from the head doc, with this user's pending adds and removes applied. */
 export const threadParticipants = (src: ViewSource, threadId: string): ChatParticipant[] => {
-  const head = src.head(threadId);
+  const doc = src.head(threadId);
+  const head = doc && readMeta(doc) ? doc : undefined;
   const list = new Map<string, ChatParticipant>();
   if (head) for (const m of readMembers(head)) list.set(m.id, toParticipant(m));
   for (const s of src.ops.forThread(threadId)) {
     const op = s.envelope.op;
-    if (s.result && !(op.type === 'createThread' && !head)) continue;
+    if (s.result && !(op.type === 'createThread' && !head && s.result.status === 'accepted')) continue;
     if (op.type === 'createThread' && !head) {
       list.set(src.userId, { id: { communicationUserId: src.userId } });
       for (const p of op.participants)

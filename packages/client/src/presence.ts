@@ -110,8 +110,13 @@ export const createPresence = (options: PresenceOptions) => {
       const t = threads.get(threadId);
       if (t) t.lastTyping = Number.NEGATIVE_INFINITY;
     },
-    sendRead(threadId: string, read: { messageId: string; seq: number }): void {
-      setOwn(threadId, { read: { ...read, at: now() } });
+    sendRead(threadId: string, read: { messageId: string; seq: number }, ownId: string): void {
+      const at = now();
+      setOwn(threadId, { read: { ...read, at } });
+      let m = live.get(threadId);
+      if (!m) live.set(threadId, (m = new Map()));
+      const prev = m.get(ownId);
+      if (!prev || read.seq >= prev.seq) m.set(ownId, { ...read, at });
     },
     /** Applies an awareness frame from the relay. */
     handle(threadId: string, payload: Uint8Array): void {
