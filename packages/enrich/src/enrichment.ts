@@ -29,7 +29,10 @@ export interface EnrichmentOptions {
   store?: AnnotationStore;
   /** Message types that are enriched (case-insensitive). Default `['text', 'html']`; system messages are skipped. */
   messageTypes?: readonly string[];
-  /** Longest stretch of synchronous enrichment before yielding to the event loop, in ms. Default 2. */
+  /**
+   * About how long enrichment may run synchronously before yielding to the event loop, in ms, shared
+   * by all enrichers (one synchronous call is never interrupted). Default 2.
+   */
   sliceMs?: number;
   /** Called when an `annotated`/`dropped` listener throws. Default: `console.error`. */
   onListenerError?: (error: unknown) => void;
@@ -101,12 +104,15 @@ export const createEnrichment = (options: EnrichmentOptions): Enrichment => {
   const store = options.store ?? createMemoryAnnotationStore();
   const types = new Set((options.messageTypes ?? defaultTypes).map((t) => t.toLowerCase()));
   const reportListenerError = options.onListenerError ?? ((error: unknown) => console.error(error));
+  // Each enricher queue drains on its own macrotask; they share the slice so that one event-loop
+  // turn spends about `sliceMs` on enrichment in total, whatever the number of enrichers.
+  const sliceMs = options.sliceMs ?? 2;
   const queueOptions = {
-    sliceMs: options.sliceMs ?? 2,
+    sliceMs: sliceMs / Math.max(1, enrichers.length),
     ...(options.concurrency ? { concurrency: options.concurrency } : {}),
   };
 
-  const intake = createWorkQueue({ ...queueOptions, concurrency: Number.POSITIVE_INFINITY });
+  const intake = createWorkQueue({ sliceMs, concurrency: Number.POSITIVE_INFINITY });
   const queues: WorkQueue[] = enrichers.map(() => createWorkQueue(queueOptions));
   const runs = new Map<string, MessageRun>();
   const tombstones = new Set<string>();
