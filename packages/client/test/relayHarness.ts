@@ -54,7 +54,7 @@ export const startRelay = async (store: RelayStore = createMemoryStore()): Promi
       }),
     async close() {
       await relay.close();
-      server.closeAllConnections?.();
+      (server as { closeAllConnections?: () => void }).closeAllConnections?.();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       store.close();
     },
