@@ -85,3 +85,4 @@ export type {
 export { type Limits, limits } from './limits.ts';
 export { sanitizeHtml } from './sanitizeHtml.ts';
 export { isWellFormedText, utf8ByteLength, validateEnvelope, validateOp } from './validate.ts';
+export { encodeRedactedState, type HiddenPredicate, hiddenBefore, redactUpdate } from './redaction.ts';
