@@ -40,7 +40,8 @@ export class AccessControl {
   /** Throws ParleyError (NOT_A_MEMBER, THREAD_NOT_FOUND, THREAD_DELETED, HISTORY_NOT_VISIBLE, …). */
   check(actor: Actor, ref: DocRef): DocAccess {
     if (ref.kind === 'user') {
-      if (ref.userId !== actor.userId) throw new ParleyError('FORBIDDEN', 'A user doc is readable only by its user.');
+      if (ref.userId !== actor.userId)
+        throw new ParleyError('FORBIDDEN', 'A user doc is readable only by its user.');
       return { mode: 'readwrite' };
     }
     const member = this.member(actor, ref.threadId);
@@ -50,11 +51,21 @@ export class AccessControl {
     if (!page) throw new ParleyError('DOC_NOT_FOUND', `Thread ${ref.threadId} has no page ${ref.page}.`);
     const isCurrent = page.page === (head.doc.getMap('meta').get('currentPage') as number | undefined);
     if (!isCurrent && page.lastSeq < member.fromSeq) {
-      throw new ParleyError('HISTORY_NOT_VISIBLE', `Page ${ref.page} holds only history not shared with ${actor.userId}.`);
+      throw new ParleyError(
+        'HISTORY_NOT_VISIBLE',
+        `Page ${ref.page} holds only history not shared with ${actor.userId}.`,
+      );
     }
     const base = { mode: 'read' as const, generation: member.generation, member };
     if (page.count === 0 || page.firstSeq >= member.fromSeq) return base;
-    return { ...base, hidden: this.hiddenFor(ref.threadId, this.#host.open(`thread:${ref.threadId}:${ref.page}`), member.fromSeq) };
+    return {
+      ...base,
+      hidden: this.hiddenFor(
+        ref.threadId,
+        this.#host.open(`thread:${ref.threadId}:${ref.page}`),
+        member.fromSeq,
+      ),
+    };
   }
 
   /** The actor's active membership, or the reason there is none. */

@@ -68,8 +68,16 @@ export interface RelayOperations {
     options?: ListOptions & { readonly startTime?: string },
   ): Promise<Page<MessageRecord>>;
   getMessage(actor: Actor, threadId: string, messageId: string): Promise<MessageRecord>;
-  listParticipants(actor: Actor, threadId: string, options?: { readonly maxPageSize?: number; readonly skip?: number }): Page<MemberRecord> & { readonly total: number };
-  listReadReceipts(actor: Actor, threadId: string, options?: { readonly maxPageSize?: number; readonly skip?: number }): Page<ReceiptRecord>;
+  listParticipants(
+    actor: Actor,
+    threadId: string,
+    options?: { readonly maxPageSize?: number; readonly skip?: number },
+  ): Page<MemberRecord> & { readonly total: number };
+  listReadReceipts(
+    actor: Actor,
+    threadId: string,
+    options?: { readonly maxPageSize?: number; readonly skip?: number },
+  ): Page<ReceiptRecord>;
   /** Typing over HTTP (ACS's POST /typing): fanned out over awareness as the actor. */
   sendTyping(actor: Actor, threadId: string, senderDisplayName?: string): void;
 }
@@ -80,7 +88,12 @@ export interface RelayOptions {
   /** Needed for /admin/* routes; without it they answer 401. */
   readonly adminKey?: string;
   /** Issues development tokens for POST /admin/tokens (see auth.ts `createHmacTokens`). */
-  readonly issueToken?: (claims: { userId: string; displayName?: string; scope?: TokenScope; ttlSeconds?: number }) => Promise<string>;
+  readonly issueToken?: (claims: {
+    userId: string;
+    displayName?: string;
+    scope?: TokenScope;
+    ttlSeconds?: number;
+  }) => Promise<string>;
   /** Messages per page doc before a new page opens (default 1000). */
   readonly pageSize?: number;
   /** Idle docs unload after this many ms without subscribers or ops (default 30 000). */

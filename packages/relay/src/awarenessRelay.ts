@@ -11,7 +11,12 @@ export interface AwarenessPeer {
   readonly claims: Actor | undefined;
   /** Sends a y-protocols awareness update for `docName` in the peer's own framing. */
   sendAwareness(docName: string, update: Uint8Array): void;
-  sendCode(type: typeof MessageType.Error, docName: string, code: 'AWARENESS_CLIENT_TAKEN' | 'RATE_LIMITED' | 'MALFORMED_FRAME', message?: string): void;
+  sendCode(
+    type: typeof MessageType.Error,
+    docName: string,
+    code: 'AWARENESS_CLIENT_TAKEN' | 'RATE_LIMITED' | 'MALFORMED_FRAME',
+    message?: string,
+  ): void;
 }
 
 interface ClientState {
@@ -67,7 +72,11 @@ export class AwarenessRelay {
   }
 
   /** A subscribed session sent an awareness frame for the thread's head doc. */
-  receive(peer: AwarenessPeer, sub: { readonly ref: { kind: string; threadId?: string } }, payload: Uint8Array): void {
+  receive(
+    peer: AwarenessPeer,
+    sub: { readonly ref: { kind: string; threadId?: string } },
+    payload: Uint8Array,
+  ): void {
     const threadId = sub.ref.threadId!;
     const actor = peer.claims;
     if (!actor) return;
@@ -89,7 +98,12 @@ export class AwarenessRelay {
     for (const e of entries) {
       const owner = this.#owner.get(e.clientId);
       if (owner !== undefined && owner !== peer.id) {
-        peer.sendCode(MessageType.Error, headDocName(threadId), 'AWARENESS_CLIENT_TAKEN', `Client id ${e.clientId} belongs to another session.`);
+        peer.sendCode(
+          MessageType.Error,
+          headDocName(threadId),
+          'AWARENESS_CLIENT_TAKEN',
+          `Client id ${e.clientId} belongs to another session.`,
+        );
         continue;
       }
       this.#owner.set(e.clientId, peer.id);
@@ -97,7 +111,13 @@ export class AwarenessRelay {
       if (prev && prev.clock >= e.clock && e.state !== null) continue;
       const state: Record<string, unknown> | null =
         e.state === null ? null : { ...e.state, user: { id: actor.userId, name: actor.displayName } };
-      presence.clients.set(e.clientId, { clock: e.clock, state, sessionId: peer.id, userId: actor.userId, lastSeen: now });
+      presence.clients.set(e.clientId, {
+        clock: e.clock,
+        state,
+        sessionId: peer.id,
+        userId: actor.userId,
+        lastSeen: now,
+      });
       presence.dirty.add(e.clientId);
       const read = state?.read as { messageId?: unknown } | undefined;
       if (read && typeof read.messageId === 'string') this.#o.onRead?.(actor, threadId, read.messageId);
@@ -170,7 +190,9 @@ export class AwarenessRelay {
   }
 
   #enabled(threadId: string): boolean {
-    return Number.isFinite(this.#o.memberCutoff) ? this.#o.memberCount(threadId) <= this.#o.memberCutoff : true;
+    return Number.isFinite(this.#o.memberCutoff)
+      ? this.#o.memberCount(threadId) <= this.#o.memberCutoff
+      : true;
   }
 
   #schedule(p: ThreadPresence): void {

@@ -81,7 +81,9 @@ export class Committer {
     } catch (error) {
       // The batch itself failed to commit: nothing of it is durable.
       this.#hooks.onInternalError?.(error);
-      this.#host.reload(new Map([...this.#host.loaded.values()].filter((d) => d.pending.length > 0).map((d) => [d, 0])));
+      this.#host.reload(
+        new Map([...this.#host.loaded.values()].filter((d) => d.pending.length > 0).map((d) => [d, 0])),
+      );
       this.#afterCommit = [];
       const failure = new ParleyError('INTERNAL', 'The change could not be stored.');
       for (const unit of units) unit.reject(failure);

@@ -136,11 +136,13 @@ export class DocHost {
       // One origin for all: deliver the merge once, skipping that origin; otherwise one by one.
       const origins = new Set(pending.map((p) => p.origin));
       if (origins.size === 1) {
-        const update = pending.length === 1 ? pending[0]!.update : Y.mergeUpdates(pending.map((p) => p.update));
+        const update =
+          pending.length === 1 ? pending[0]!.update : Y.mergeUpdates(pending.map((p) => p.update));
         const origin = pending[0]!.origin;
         for (const s of hosted.subscribers) if (s.sessionId !== origin) s.deliver(hosted, update);
       } else {
-        for (const p of pending) for (const s of hosted.subscribers) if (s.sessionId !== p.origin) s.deliver(hosted, p.update);
+        for (const p of pending)
+          for (const s of hosted.subscribers) if (s.sessionId !== p.origin) s.deliver(hosted, p.update);
       }
     }
   }
@@ -149,14 +151,17 @@ export class DocHost {
   compact(hosted: HostedDoc): void {
     if (hosted.logCount === 0) return;
     const snapshot = Y.encodeStateAsUpdate(hosted.doc);
-    this.#opts.store.transaction(() => this.#opts.store.docs.compact(hosted.name, snapshot, hosted.lastLogId));
+    this.#opts.store.transaction(() =>
+      this.#opts.store.docs.compact(hosted.name, snapshot, hosted.lastLogId),
+    );
     hosted.logCount = 0;
   }
 
   /** Compacts docs whose log grew past the threshold. */
   compactLarge(): void {
     for (const hosted of this.#docs.values()) {
-      if (hosted.logCount >= this.#opts.compactAfterUpdates && hosted.pending.length === 0) this.compact(hosted);
+      if (hosted.logCount >= this.#opts.compactAfterUpdates && hosted.pending.length === 0)
+        this.compact(hosted);
     }
   }
 
@@ -165,7 +170,13 @@ export class DocHost {
     const cutoff = this.#opts.now() - idleMs;
     let n = 0;
     for (const hosted of [...this.#docs.values()]) {
-      if (hosted.subscribers.size > 0 || hosted.lastUsed > cutoff || hosted.pending.length > 0 || keep(hosted)) continue;
+      if (
+        hosted.subscribers.size > 0 ||
+        hosted.lastUsed > cutoff ||
+        hosted.pending.length > 0 ||
+        keep(hosted)
+      )
+        continue;
       this.compact(hosted);
       this.unload(hosted);
       n++;

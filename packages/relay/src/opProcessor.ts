@@ -96,19 +96,28 @@ export class OpProcessor {
 
   // ---- threads ----------------------------------------------------------------------------------
 
-  #createThread(actor: Actor, op: Extract<OpPayload, { type: 'createThread' }>, idempotencyKey?: string): OpResult {
+  #createThread(
+    actor: Actor,
+    op: Extract<OpPayload, { type: 'createThread' }>,
+    idempotencyKey?: string,
+  ): OpResult {
     const { store } = this.#d;
     if (idempotencyKey) {
       const earlier = store.threads.findByIdempotencyKey(actor.userId, idempotencyKey);
       if (earlier) return { status: 'accepted', at: earlier.createdOn, threadId: earlier.id };
     }
-    if (store.threads.get(op.threadId)) throw new ParleyError('DUPLICATE_ID', `Thread ${op.threadId} already exists.`);
+    if (store.threads.get(op.threadId))
+      throw new ParleyError('DUPLICATE_ID', `Thread ${op.threadId} already exists.`);
     const at = this.#iso();
     const { accepted, invalid } = this.#screenParticipants(op.participants, new Set(), 0);
     // The creator is always a member, and the owner.
-    const creator: ParticipantInput = accepted.find((p) => p.id === actor.userId) ?? { id: actor.userId, displayName: actor.displayName };
+    const creator: ParticipantInput = accepted.find((p) => p.id === actor.userId) ?? {
+      id: actor.userId,
+      displayName: actor.displayName,
+    };
     const others = accepted.filter((p) => p.id !== actor.userId);
-    if (others.length + 1 > MAX_MEMBERS) throw new ParleyError('TOO_MANY_PARTICIPANTS', `A thread has at most ${MAX_MEMBERS} members.`);
+    if (others.length + 1 > MAX_MEMBERS)
+      throw new ParleyError('TOO_MANY_PARTICIPANTS', `A thread has at most ${MAX_MEMBERS} members.`);
 
     const row: ThreadRow = {
       id: op.threadId,
@@ -135,7 +144,15 @@ export class OpProcessor {
     });
     writePage(head.doc, { page: 0, firstSeq: 1, lastSeq: 0, count: 0 });
     const members = [creator, ...others].map((p, i) =>
-      this.#putMember(ctx, { ...p, displayName: p.displayName ?? (p.id === actor.userId ? actor.displayName : p.id) }, i === 0 ? 'owner' : 'member', actor, 1, 1, at),
+      this.#putMember(
+        ctx,
+        { ...p, displayName: p.displayName ?? (p.id === actor.userId ? actor.displayName : p.id) },
+        i === 0 ? 'owner' : 'member',
+        actor,
+        1,
+        1,
+        at,
+      ),
     );
     this.#appendSystem(ctx, 'participantAdded', actor, {
       participants: members.map((m) => ({ id: m.id, displayName: m.displayName })),
@@ -160,11 +177,15 @@ export class OpProcessor {
     this.#roleCheck(me, 'updateThread');
     const at = this.#iso();
     const topicChanged = op.topic !== undefined && op.topic !== ctx.row.topic;
-    writeMeta(ctx.head.doc, { ...(op.topic !== undefined ? { topic: op.topic } : {}), ...(op.metadata ? { metadata: op.metadata } : {}) });
+    writeMeta(ctx.head.doc, {
+      ...(op.topic !== undefined ? { topic: op.topic } : {}),
+      ...(op.metadata ? { metadata: op.metadata } : {}),
+    });
     if (topicChanged) {
       ctx.row = { ...ctx.row, topic: op.topic! };
       this.#appendSystem(ctx, 'topicUpdated', actor, { topic: op.topic!, initiator: actor.userId });
-      for (const m of readMembers(ctx.head.doc)) this.#touchUserThread(m.id, ctx.row.id, { topic: op.topic! });
+      for (const m of readMembers(ctx.head.doc))
+        this.#touchUserThread(m.id, ctx.row.id, { topic: op.topic! });
     }
     this.#d.store.threads.put(ctx.row);
     const members = readMembers(ctx.head.doc).map((m) => m.id);
@@ -221,11 +242,25 @@ export class OpProcessor {
       if (fromSeq > 1 && fromSeq === ctx.row.lastSeq + 1) this.#startNewPage(ctx);
       const previous = this.#d.store.members.get(threadId, p.id);
       const generation = previous ? previous.generation + 1 : 1;
-      added.push(this.#putMember(ctx, { ...p, displayName: p.displayName ?? previous?.displayName ?? p.id }, 'member', actor, fromSeq, generation, at));
+      added.push(
+        this.#putMember(
+          ctx,
+          { ...p, displayName: p.displayName ?? previous?.displayName ?? p.id },
+          'member',
+          actor,
+          fromSeq,
+          generation,
+          at,
+        ),
+      );
     }
     if (added.length > 0) {
       this.#appendSystem(ctx, 'participantAdded', actor, {
-        participants: added.map((m) => ({ id: m.id, displayName: m.displayName, ...(m.shareHistoryTime ? { shareHistoryTime: m.shareHistoryTime } : {}) })),
+        participants: added.map((m) => ({
+          id: m.id,
+          displayName: m.displayName,
+          ...(m.shareHistoryTime ? { shareHistoryTime: m.shareHistoryTime } : {}),
+        })),
         initiator: actor.userId,
       });
     }
@@ -235,12 +270,21 @@ export class OpProcessor {
       this.#d.signals.participantsAdded?.({
         threadId,
         actor,
-        added: added.map((m) => ({ id: m.id, displayName: m.displayName, ...(m.shareHistoryTime ? { shareHistoryTime: m.shareHistoryTime } : {}) })),
+        added: added.map((m) => ({
+          id: m.id,
+          displayName: m.displayName,
+          ...(m.shareHistoryTime ? { shareHistoryTime: m.shareHistoryTime } : {}),
+        })),
         members,
         at,
       }),
     );
-    return { status: 'accepted', at, threadId, ...(invalid.length > 0 ? { invalidParticipants: invalid } : {}) };
+    return {
+      status: 'accepted',
+      at,
+      threadId,
+      ...(invalid.length > 0 ? { invalidParticipants: invalid } : {}),
+    };
   }
 
   #removeParticipant(actor: Actor, threadId: string, userId: string): OpResult {
@@ -261,7 +305,14 @@ export class OpProcessor {
     this.#touchUserThread(userId, threadId, { removedOn: at });
     this.#d.store.threads.put(ctx.row);
     this.#d.committer.afterCommit(() =>
-      this.#d.signals.participantRemoved?.({ threadId, actor, removed: userId, members: membersBefore, code: 'NOT_A_MEMBER', at }),
+      this.#d.signals.participantRemoved?.({
+        threadId,
+        actor,
+        removed: userId,
+        members: membersBefore,
+        code: 'NOT_A_MEMBER',
+        at,
+      }),
     );
     return { status: 'accepted', at, threadId };
   }
@@ -284,7 +335,11 @@ export class OpProcessor {
       if (seen.has(p.id) || current.has(p.id)) continue; // adding a member twice is a no-op, as in ACS
       seen.add(p.id);
       if (count + 1 > MAX_MEMBERS) {
-        invalid.push({ target: p.id, code: 'TOO_MANY_PARTICIPANTS', message: `A thread has at most ${MAX_MEMBERS} members.` });
+        invalid.push({
+          target: p.id,
+          code: 'TOO_MANY_PARTICIPANTS',
+          message: `A thread has at most ${MAX_MEMBERS} members.`,
+        });
         continue;
       }
       count++;
@@ -297,7 +352,9 @@ export class OpProcessor {
     if (shareHistoryTime === undefined) return 1;
     const t = Date.parse(shareHistoryTime);
     if (!(t < now)) return ctx.row.lastSeq + 1;
-    return this.#d.store.messages.firstSeqAtOrAfter(ctx.row.id, new Date(t).toISOString()) ?? ctx.row.lastSeq + 1;
+    return (
+      this.#d.store.messages.firstSeqAtOrAfter(ctx.row.id, new Date(t).toISOString()) ?? ctx.row.lastSeq + 1
+    );
   }
 
   #putMember(
@@ -360,14 +417,23 @@ export class OpProcessor {
       ...(op.replyTo ? { replyTo: op.replyTo } : {}),
     });
     const members = readMembers(ctx.head.doc).map((m) => m.id);
-    this.#d.committer.afterCommit(() => this.#d.signals.messageSent?.({ threadId: op.threadId, actor, message, members }));
-    return { status: 'accepted', at: message.createdOn, threadId: op.threadId, messageId: message.id, seq: message.seq };
+    this.#d.committer.afterCommit(() =>
+      this.#d.signals.messageSent?.({ threadId: op.threadId, actor, message, members }),
+    );
+    return {
+      status: 'accepted',
+      at: message.createdOn,
+      threadId: op.threadId,
+      messageId: message.id,
+      seq: message.seq,
+    };
   }
 
   #editMessage(actor: Actor, op: Extract<OpPayload, { type: 'editMessage' }>): OpResult {
     const { ctx, page, message } = this.#ownMessage(actor, op.threadId, op.messageId, 'edit');
     const at = this.#iso();
-    const content = op.content === undefined ? undefined : message.type === 'html' ? sanitizeHtml(op.content) : op.content;
+    const content =
+      op.content === undefined ? undefined : message.type === 'html' ? sanitizeHtml(op.content) : op.content;
     writeMessageFields(page.doc, op.messageId, {
       ...(content !== undefined ? { content } : {}),
       ...(op.metadata ? { metadata: op.metadata } : {}),
@@ -376,7 +442,9 @@ export class OpProcessor {
     });
     const edited = readMessage(page.doc, op.messageId)!;
     const members = readMembers(ctx.head.doc).map((m) => m.id);
-    this.#d.committer.afterCommit(() => this.#d.signals.messageEdited?.({ threadId: op.threadId, actor, message: edited, members }));
+    this.#d.committer.afterCommit(() =>
+      this.#d.signals.messageEdited?.({ threadId: op.threadId, actor, message: edited, members }),
+    );
     return { status: 'accepted', at, threadId: op.threadId, messageId: op.messageId, seq: message.seq };
   }
 
@@ -384,12 +452,19 @@ export class OpProcessor {
     const { ctx, page, message } = this.#ownMessage(actor, threadId, messageId, 'delete');
     const at = this.#iso();
     // Clearing content deletes the old value's struct; Yjs GC drops its bytes from the doc.
-    writeMessageFields(page.doc, messageId, { content: '', metadata: undefined, deletedOn: at, version: message.version + 1 });
+    writeMessageFields(page.doc, messageId, {
+      content: '',
+      metadata: undefined,
+      deletedOn: at,
+      version: message.version + 1,
+    });
     const row = this.#d.store.messages.get(threadId, messageId)!;
     this.#d.store.messages.put({ ...row, deletedOn: at });
     const deleted = readMessage(page.doc, messageId)!;
     const members = readMembers(ctx.head.doc).map((m) => m.id);
-    this.#d.committer.afterCommit(() => this.#d.signals.messageDeleted?.({ threadId, actor, message: deleted, members }));
+    this.#d.committer.afterCommit(() =>
+      this.#d.signals.messageDeleted?.({ threadId, actor, message: deleted, members }),
+    );
     return { status: 'accepted', at, threadId, messageId, seq: message.seq };
   }
 
@@ -397,13 +472,16 @@ export class OpProcessor {
     const ctx = this.#thread(threadId);
     const me = this.#member(ctx, actor.userId);
     const row = this.#d.store.messages.get(threadId, messageId);
-    if (!row || row.seq < me.fromSeq) throw new ParleyError('MESSAGE_NOT_FOUND', `Message ${messageId} does not exist.`);
+    if (!row || row.seq < me.fromSeq)
+      throw new ParleyError('MESSAGE_NOT_FOUND', `Message ${messageId} does not exist.`);
     const at = this.#iso();
     const existing = this.#d.store.receipts.list(threadId).find((r) => r.userId === actor.userId);
     if (!existing || existing.seq < row.seq) {
       this.#d.store.receipts.put({ threadId, userId: actor.userId, messageId, seq: row.seq, readOn: at });
       writeReceipt(ctx.head.doc, { userId: actor.userId, messageId, seq: row.seq, readOn: at });
-      this.#d.committer.afterCommit(() => this.#d.signals.readReceipt?.({ threadId, actor, messageId, seq: row.seq, at }));
+      this.#d.committer.afterCommit(() =>
+        this.#d.signals.readReceipt?.({ threadId, actor, messageId, seq: row.seq, at }),
+      );
     }
     return { status: 'accepted', at, threadId, messageId, seq: row.seq };
   }
@@ -412,7 +490,8 @@ export class OpProcessor {
     const ctx = this.#thread(op.threadId);
     const me = this.#member(ctx, actor.userId);
     const row = this.#d.store.messages.get(op.threadId, op.messageId);
-    if (!row || row.seq < me.fromSeq) throw new ParleyError('MESSAGE_NOT_FOUND', `Message ${op.messageId} does not exist.`);
+    if (!row || row.seq < me.fromSeq)
+      throw new ParleyError('MESSAGE_NOT_FOUND', `Message ${op.messageId} does not exist.`);
     if (row.deletedOn) throw new ParleyError('MESSAGE_DELETED', `Message ${op.messageId} was deleted.`);
     const page = this.#d.host.open(pageDocName(op.threadId, row.page));
     const message = readMessage(page.doc, op.messageId)!;
@@ -432,7 +511,8 @@ export class OpProcessor {
     const ctx = this.#thread(threadId);
     const me = this.#member(ctx, actor.userId);
     const row = this.#d.store.messages.get(threadId, messageId);
-    if (!row || row.seq < me.fromSeq) throw new ParleyError('MESSAGE_NOT_FOUND', `Message ${messageId} does not exist.`);
+    if (!row || row.seq < me.fromSeq)
+      throw new ParleyError('MESSAGE_NOT_FOUND', `Message ${messageId} does not exist.`);
     if (row.sender === null) throw new ParleyError('FORBIDDEN', 'System messages cannot be changed.');
     if (row.sender !== actor.userId && !(what === 'delete' && this.#d.policy.canModerate(me.role))) {
       throw new ParleyError('NOT_SENDER', `Only the sender may ${what} message ${messageId}.`);
@@ -440,7 +520,8 @@ export class OpProcessor {
     if (row.deletedOn) throw new ParleyError('MESSAGE_DELETED', `Message ${messageId} was deleted.`);
     const page = this.#d.host.open(pageDocName(threadId, row.page));
     const message = readMessage(page.doc, messageId);
-    if (!message) throw new ParleyError('INTERNAL', `Message ${messageId} is indexed but missing from its page.`);
+    if (!message)
+      throw new ParleyError('INTERNAL', `Message ${messageId} is indexed but missing from its page.`);
     return { ctx, page, message };
   }
 
@@ -459,8 +540,12 @@ export class OpProcessor {
     return m;
   }
 
-  #roleCheck(me: MemberRecord, op: 'updateThread' | 'deleteThread' | 'addParticipants' | 'removeParticipant'): void {
-    if (!this.#d.policy.roleAllows(me.role, op)) throw new ParleyError('FORBIDDEN', `A ${me.role} may not ${op}.`);
+  #roleCheck(
+    me: MemberRecord,
+    op: 'updateThread' | 'deleteThread' | 'addParticipants' | 'removeParticipant',
+  ): void {
+    if (!this.#d.policy.roleAllows(me.role, op))
+      throw new ParleyError('FORBIDDEN', `A ${me.role} may not ${op}.`);
   }
 
   #startNewPage(ctx: ThreadCtx): void {
@@ -471,24 +556,41 @@ export class OpProcessor {
     writePage(ctx.head.doc, { page, firstSeq: ctx.row.lastSeq + 1, lastSeq: ctx.row.lastSeq, count: 0 });
     writeMeta(ctx.head.doc, { currentPage: page });
     ctx.row = { ...ctx.row, currentPage: page };
+    this.#d.store.threads.put(ctx.row);
   }
 
   /** Appends a message with the next seq to the current page (opening a new page when full). */
   #append(ctx: ThreadCtx, fields: Omit<MessageRecord, 'seq' | 'createdOn' | 'version'>): MessageRecord {
     const pages = readPages(ctx.head.doc);
-    let current = pages.find((p) => p.page === ctx.row.currentPage) ?? { page: ctx.row.currentPage, firstSeq: ctx.row.lastSeq + 1, lastSeq: ctx.row.lastSeq, count: 0 };
+    let current = pages.find((p) => p.page === ctx.row.currentPage) ?? {
+      page: ctx.row.currentPage,
+      firstSeq: ctx.row.lastSeq + 1,
+      lastSeq: ctx.row.lastSeq,
+      count: 0,
+    };
     if (current.count >= this.#d.pageSize) {
       this.#startNewPage(ctx);
-      current = { page: ctx.row.currentPage, firstSeq: ctx.row.lastSeq + 1, lastSeq: ctx.row.lastSeq, count: 0 };
+      current = {
+        page: ctx.row.currentPage,
+        firstSeq: ctx.row.lastSeq + 1,
+        lastSeq: ctx.row.lastSeq,
+        count: 0,
+      };
     }
     const seq = ctx.row.lastSeq + 1;
     const createdOn = this.#iso();
     const message: MessageRecord = { ...fields, seq, createdOn, version: 1 };
     const page = this.#d.host.open(pageDocName(ctx.row.id, current.page));
     writeNewMessage(page.doc, message);
-    writePage(ctx.head.doc, { ...current, firstSeq: current.count === 0 ? seq : current.firstSeq, lastSeq: seq, count: current.count + 1 });
+    writePage(ctx.head.doc, {
+      ...current,
+      firstSeq: current.count === 0 ? seq : current.firstSeq,
+      lastSeq: seq,
+      count: current.count + 1,
+    });
     writeMeta(ctx.head.doc, { lastSeq: seq, lastMessageOn: createdOn });
     ctx.row = { ...ctx.row, lastSeq: seq, lastMessageOn: createdOn };
+    this.#d.store.threads.put(ctx.row);
     this.#d.store.messages.put({
       threadId: ctx.row.id,
       messageId: message.id,
@@ -503,8 +605,20 @@ export class OpProcessor {
     return message;
   }
 
-  #appendSystem(ctx: ThreadCtx, type: 'topicUpdated' | 'participantAdded' | 'participantRemoved', actor: Actor, system: SystemContent): MessageRecord {
-    return this.#append(ctx, { id: `sys-${ctx.row.id.slice(0, 8)}-${ctx.row.lastSeq + 1}`, type, content: '', system, priority: 'normal', senderDisplayName: actor.displayName });
+  #appendSystem(
+    ctx: ThreadCtx,
+    type: 'topicUpdated' | 'participantAdded' | 'participantRemoved',
+    actor: Actor,
+    system: SystemContent,
+  ): MessageRecord {
+    return this.#append(ctx, {
+      id: `sys-${ctx.row.id.slice(0, 8)}-${ctx.row.lastSeq + 1}`,
+      type,
+      content: '',
+      system,
+      priority: 'normal',
+      senderDisplayName: actor.displayName,
+    });
   }
 
   #writeUserThread(userId: string, ctx: ThreadCtx, m: MemberRecord, at: string): void {
@@ -519,9 +633,14 @@ export class OpProcessor {
     });
   }
 
-  #touchUserThread(userId: string, threadId: string, fields: { topic?: string; removedOn?: string; deletedOn?: string }): void {
+  #touchUserThread(
+    userId: string,
+    threadId: string,
+    fields: { topic?: string; removedOn?: string; deletedOn?: string },
+  ): void {
     const user = this.#d.host.open(userDocName(userId));
-    const existing = threadsMap(user.doc).get(threadId) ?? readUserThreads(user.doc).find((t) => t.id === threadId);
+    const existing =
+      threadsMap(user.doc).get(threadId) ?? readUserThreads(user.doc).find((t) => t.id === threadId);
     if (!existing) return;
     writeUserThread(user.doc, { ...existing, ...fields });
   }

@@ -11,7 +11,10 @@ export interface Policy {
   /** May a token of this scope attempt this operation at all? */
   scopeAllows(scope: TokenScope, op: OpType): boolean;
   /** May a member of this role do this thread-level operation? */
-  roleAllows(role: Role, op: 'updateThread' | 'deleteThread' | 'addParticipants' | 'removeParticipant'): boolean;
+  roleAllows(
+    role: Role,
+    op: 'updateThread' | 'deleteThread' | 'addParticipants' | 'removeParticipant',
+  ): boolean;
   /** May a member of this role edit or delete someone else's message? */
   canModerate(role: Role): boolean;
 }

@@ -75,9 +75,15 @@ export class Reads {
         ...(t.lastMessageOn ? { lastMessageReceivedOn: t.lastMessageOn } : {}),
       });
     }
-    items.sort((a, b) => (b.lastMessageReceivedOn ?? '').localeCompare(a.lastMessageReceivedOn ?? '') || a.id.localeCompare(b.id));
+    items.sort(
+      (a, b) =>
+        (b.lastMessageReceivedOn ?? '').localeCompare(a.lastMessageReceivedOn ?? '') ||
+        a.id.localeCompare(b.id),
+    );
     const slice = items.slice(skip, skip + size);
-    return skip + size < items.length ? { items: slice, continuation: encodeContinuation({ skip: skip + size }) } : { items: slice };
+    return skip + size < items.length
+      ? { items: slice, continuation: encodeContinuation({ skip: skip + size }) }
+      : { items: slice };
   }
 
   /** Newest first, as ACS lists them. */
@@ -108,13 +114,18 @@ export class Reads {
   async getMessage(actor: Actor, threadId: string, messageId: string): Promise<MessageRecord> {
     const member = this.#access.member(actor, threadId);
     const row = this.#store.messages.get(threadId, messageId);
-    if (!row || row.seq < member.fromSeq) throw new ParleyError('MESSAGE_NOT_FOUND', `Message ${messageId} does not exist.`);
+    if (!row || row.seq < member.fromSeq)
+      throw new ParleyError('MESSAGE_NOT_FOUND', `Message ${messageId} does not exist.`);
     const message = this.#message(row);
     if (!message) throw new ParleyError('MESSAGE_NOT_FOUND', `Message ${messageId} does not exist.`);
     return message;
   }
 
-  listParticipants(actor: Actor, threadId: string, options: { readonly maxPageSize?: number; readonly skip?: number } = {}): Page<MemberRecord> & { total: number } {
+  listParticipants(
+    actor: Actor,
+    threadId: string,
+    options: { readonly maxPageSize?: number; readonly skip?: number } = {},
+  ): Page<MemberRecord> & { total: number } {
     this.#access.member(actor, threadId);
     const all = readMembers(this.#host.open(headDocName(threadId)).doc);
     const size = pageSizeOf(options.maxPageSize);
@@ -125,7 +136,11 @@ export class Reads {
       : { items, total: all.length };
   }
 
-  listReadReceipts(actor: Actor, threadId: string, options: { readonly maxPageSize?: number; readonly skip?: number } = {}) {
+  listReadReceipts(
+    actor: Actor,
+    threadId: string,
+    options: { readonly maxPageSize?: number; readonly skip?: number } = {},
+  ) {
     const member = this.#access.member(actor, threadId);
     const all = this.#store.receipts
       .list(threadId)
@@ -134,7 +149,9 @@ export class Reads {
     const size = pageSizeOf(options.maxPageSize);
     const skip = Math.max(0, Math.floor(options.skip ?? 0));
     const items = all.slice(skip, skip + size);
-    return skip + size < all.length ? { items, continuation: encodeContinuation({ skip: skip + size }) } : { items };
+    return skip + size < all.length
+      ? { items, continuation: encodeContinuation({ skip: skip + size }) }
+      : { items };
   }
 
   #message(row: MessageRow): MessageRecord | undefined {

@@ -73,12 +73,24 @@ export const createRelay = (options: RelayOptions): Relay => {
   const committer = new Committer(store, host, { onInternalError });
   const sinks: RelaySignals[] = [];
   const signals = combineSignals(sinks, onInternalError);
-  const processor = new OpProcessor({ store, host, committer, policy: options.policy ?? defaultPolicy, signals, pageSize, now });
+  const processor = new OpProcessor({
+    store,
+    host,
+    committer,
+    policy: options.policy ?? defaultPolicy,
+    signals,
+    pageSize,
+    now,
+  });
   const userOps = new UserOps({ store, host, committer, processor, now });
   const access = new AccessControl(store, host);
   const reads = new Reads(store, host, access);
 
-  const apply = async (actor: Actor, op: unknown, opts: { opId?: string; idempotencyKey?: string } = {}): Promise<OpResult> => {
+  const apply = async (
+    actor: Actor,
+    op: unknown,
+    opts: { opId?: string; idempotencyKey?: string } = {},
+  ): Promise<OpResult> => {
     const valid = validateOp(op);
     const opId = opts.opId ?? opts.idempotencyKey ?? randomId();
     return committer.run(() => {
@@ -89,7 +101,12 @@ export const createRelay = (options: RelayOptions): Relay => {
         result = store.transaction(() => processor.run(actor, valid, opts.idempotencyKey));
       } catch (error) {
         if (!isParleyError(error)) throw error;
-        result = { status: 'rejected', at: new Date(now()).toISOString(), code: error.code, reason: error.message };
+        result = {
+          status: 'rejected',
+          at: new Date(now()).toISOString(),
+          code: error.code,
+          reason: error.message,
+        };
       }
       store.ops.put({ userId: actor.userId, opId, device: 'http', n: 0, result });
       return result;
@@ -114,7 +131,16 @@ export const createRelay = (options: RelayOptions): Relay => {
     metrics: {},
     now,
   });
-  const hub = new SessionHub({ verifyToken, access, host, committer, userOps, awareness, metrics: {}, onInternalError });
+  const hub = new SessionHub({
+    verifyToken,
+    access,
+    host,
+    committer,
+    userOps,
+    awareness,
+    metrics: {},
+    onInternalError,
+  });
   sinks.push(hub.signals);
 
   const operations: RelayOperations = {
@@ -135,7 +161,9 @@ export const createRelay = (options: RelayOptions): Relay => {
       };
       // A per-user awareness client id for HTTP typing (high range, away from Yjs' 32-bit ids).
       const clientId = 2 ** 40 + (hashString(actor.userId) % 2 ** 20);
-      const state = { typing: { at: now(), ...(senderDisplayName ? { displayName: senderDisplayName } : {}) } };
+      const state = {
+        typing: { at: now(), ...(senderDisplayName ? { displayName: senderDisplayName } : {}) },
+      };
       const payload = encodeAwarenessUpdate([{ clientId, clock: now(), state }]);
       awareness.receive(peer, { ref: { kind: 'head', threadId } }, payload);
     },
@@ -148,7 +176,11 @@ export const createRelay = (options: RelayOptions): Relay => {
   app.route('/', createAcsRoutes({ operations, verifyToken, onInternalError }));
   app.route(
     '/',
-    createAdminRoutes({ store, ...(options.adminKey ? { adminKey: options.adminKey } : {}), ...(options.issueToken ? { issueToken: options.issueToken } : {}) }),
+    createAdminRoutes({
+      store,
+      ...(options.adminKey ? { adminKey: options.adminKey } : {}),
+      ...(options.issueToken ? { issueToken: options.issueToken } : {}),
+    }),
   );
 
   const limits = { ...defaultSessionLimits, ...options.sessionLimits };
@@ -164,7 +196,10 @@ export const createRelay = (options: RelayOptions): Relay => {
   };
 
   const handleUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
-    if (closing) return reject(socket, new ParleyError('UNAVAILABLE'));
+    if (closing) {
+      reject(socket, new ParleyError('UNAVAILABLE'));
+      return;
+    }
     const url = new URL(req.url ?? '/', 'http://relay');
     if (url.pathname === '/v1/sync') {
       wss.handleUpgrade(req, socket, head, (ws) => {
@@ -216,14 +251,17 @@ export const createRelay = (options: RelayOptions): Relay => {
     reject(socket, new ParleyError('DOC_NOT_FOUND', 'No WebSocket endpoint at that path.'));
   };
 
-  const maintenance = setInterval(() => {
-    try {
-      host.compactLarge();
-      host.unloadIdle(unloadAfterMs);
-    } catch (error) {
-      onInternalError(error);
-    }
-  }, Math.max(1000, Math.min(5000, unloadAfterMs / 2)));
+  const maintenance = setInterval(
+    () => {
+      try {
+        host.compactLarge();
+        host.unloadIdle(unloadAfterMs);
+      } catch (error) {
+        onInternalError(error);
+      }
+    },
+    Math.max(1000, Math.min(5000, unloadAfterMs / 2)),
+  );
   maintenance.unref?.();
 
   return {

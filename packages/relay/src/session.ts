@@ -112,7 +112,10 @@ export class SyncSession {
     if (!this.claims) {
       if (this.#authenticating || this.#preAuth.length > 0) {
         this.#preAuthBytes += data.length;
-        if (this.#preAuth.length >= this.#limits.maxPreAuthFrames || this.#preAuthBytes > this.#limits.maxPreAuthBytes) {
+        if (
+          this.#preAuth.length >= this.#limits.maxPreAuthFrames ||
+          this.#preAuthBytes > this.#limits.maxPreAuthBytes
+        ) {
           this.close('RATE_LIMITED', 'Too many frames before authentication.');
           return;
         }
@@ -142,7 +145,8 @@ export class SyncSession {
     let token: string;
     try {
       const frame = decodeFrame(data, this.#limits);
-      if (frame.type !== MessageType.Auth) throw new ParleyError('UNAUTHORIZED', 'The first frame must authenticate.');
+      if (frame.type !== MessageType.Auth)
+        throw new ParleyError('UNAUTHORIZED', 'The first frame must authenticate.');
       token = decodeAuth(frame.payload).token;
     } catch (error) {
       this.close(isParleyError(error) && error.code !== 'MALFORMED_FRAME' ? error.code : 'UNAUTHORIZED');
@@ -191,14 +195,18 @@ export class SyncSession {
   #handle(frame: ReturnType<typeof decodeFrame>): void {
     switch (frame.type) {
       case MessageType.Subscribe:
-        return this.#subscribe(frame.docName, decodeSubscribe(frame.payload).generation);
+        this.#subscribe(frame.docName, decodeSubscribe(frame.payload).generation);
+        return;
       case MessageType.Unsubscribe:
-        return this.unsubscribe(frame.docName);
+        this.unsubscribe(frame.docName);
+        return;
       case MessageType.Sync:
-        return this.#sync(frame.docName, frame.payload);
+        this.#sync(frame.docName, frame.payload);
+        return;
       case MessageType.Awareness: {
         const sub = this.#requireSub(frame.docName);
-        if (sub.ref.kind !== 'head') throw new ParleyError('INVALID_REQUEST', 'Awareness travels on head docs only.');
+        if (sub.ref.kind !== 'head')
+          throw new ParleyError('INVALID_REQUEST', 'Awareness travels on head docs only.');
         this.#hub.awareness.receive(this, sub, frame.payload);
         return;
       }
@@ -211,7 +219,8 @@ export class SyncSession {
         const { token } = decodeAuth(frame.payload);
         this.#hub.verifyToken(token).then(
           (claims) => {
-            if (claims.userId !== this.claims?.userId) return this.close('UNAUTHORIZED', 'Reauth as another user.');
+            if (claims.userId !== this.claims?.userId)
+              return this.close('UNAUTHORIZED', 'Reauth as another user.');
             this.claims = claims;
             this.#scheduleExpiry();
           },
@@ -367,8 +376,19 @@ export class SyncSession {
     this.#hub.metrics.framesOut?.(frame.length);
   }
 
-  sendCode(type: typeof MessageType.Error | typeof MessageType.Revoke, docName: string, code: ErrorCode, message?: string): void {
-    this.#send(encodeFrame({ docName, type, payload: encodeControl({ code, message: message ?? new ParleyError(code).message }) }));
+  sendCode(
+    type: typeof MessageType.Error | typeof MessageType.Revoke,
+    docName: string,
+    code: ErrorCode,
+    message?: string,
+  ): void {
+    this.#send(
+      encodeFrame({
+        docName,
+        type,
+        payload: encodeControl({ code, message: message ?? new ParleyError(code).message }),
+      }),
+    );
   }
 
   #reportError(docName: string, error: unknown): void {

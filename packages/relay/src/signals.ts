@@ -8,19 +8,63 @@ import type { Actor } from './api.ts';
  * subscriptions; webhooks and metrics to publish events.
  */
 export interface RelaySignals {
-  threadCreated?(e: { threadId: string; actor: Actor; topic: string; members: readonly string[]; at: string }): void;
-  threadUpdated?(e: { threadId: string; actor: Actor; topic?: string; metadata?: Record<string, string>; members: readonly string[]; at: string }): void;
+  threadCreated?(e: {
+    threadId: string;
+    actor: Actor;
+    topic: string;
+    members: readonly string[];
+    at: string;
+  }): void;
+  threadUpdated?(e: {
+    threadId: string;
+    actor: Actor;
+    topic?: string;
+    metadata?: Record<string, string>;
+    members: readonly string[];
+    at: string;
+  }): void;
   threadDeleted?(e: { threadId: string; actor: Actor; members: readonly string[]; at: string }): void;
-  participantsAdded?(e: { threadId: string; actor: Actor; added: readonly { id: string; displayName: string; shareHistoryTime?: string }[]; members: readonly string[]; at: string }): void;
-  participantRemoved?(e: { threadId: string; actor: Actor; removed: string; members: readonly string[]; code: ErrorCode; at: string }): void;
-  messageSent?(e: { threadId: string; actor: Actor; message: MessageRecord; members: readonly string[] }): void;
-  messageEdited?(e: { threadId: string; actor: Actor; message: MessageRecord; members: readonly string[] }): void;
-  messageDeleted?(e: { threadId: string; actor: Actor; message: MessageRecord; members: readonly string[] }): void;
+  participantsAdded?(e: {
+    threadId: string;
+    actor: Actor;
+    added: readonly { id: string; displayName: string; shareHistoryTime?: string }[];
+    members: readonly string[];
+    at: string;
+  }): void;
+  participantRemoved?(e: {
+    threadId: string;
+    actor: Actor;
+    removed: string;
+    members: readonly string[];
+    code: ErrorCode;
+    at: string;
+  }): void;
+  messageSent?(e: {
+    threadId: string;
+    actor: Actor;
+    message: MessageRecord;
+    members: readonly string[];
+  }): void;
+  messageEdited?(e: {
+    threadId: string;
+    actor: Actor;
+    message: MessageRecord;
+    members: readonly string[];
+  }): void;
+  messageDeleted?(e: {
+    threadId: string;
+    actor: Actor;
+    message: MessageRecord;
+    members: readonly string[];
+  }): void;
   readReceipt?(e: { threadId: string; actor: Actor; messageId: string; seq: number; at: string }): void;
 }
 
 /** Fans one call out to several observers, isolating each. */
-export const combineSignals = (sinks: readonly RelaySignals[], onError: (e: unknown) => void): RelaySignals => {
+export const combineSignals = (
+  sinks: readonly RelaySignals[],
+  onError: (e: unknown) => void,
+): RelaySignals => {
   const out: Record<string, (e: unknown) => void> = {};
   const names = [
     'threadCreated',

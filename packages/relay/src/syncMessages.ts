@@ -32,7 +32,8 @@ const syncPayload = (step: number, body: Uint8Array): Uint8Array => {
   return encoding.toUint8Array(encoder);
 };
 
-export const syncStep1Payload = (stateVector: Uint8Array): Uint8Array => syncPayload(SyncStep.Step1, stateVector);
+export const syncStep1Payload = (stateVector: Uint8Array): Uint8Array =>
+  syncPayload(SyncStep.Step1, stateVector);
 export const syncStep2Payload = (update: Uint8Array): Uint8Array => syncPayload(SyncStep.Step2, update);
 export const syncUpdatePayload = (update: Uint8Array): Uint8Array => syncPayload(SyncStep.Update, update);
 

@@ -20,7 +20,7 @@ export interface UserOpsDeps {
   readonly committer: Committer;
   readonly processor: OpProcessor;
   readonly now: () => number;
-  readonly onResult?: (userId: string, op: OpEnvelope | undefined, result: OpResult) => void;
+  readonly onResult?: (userId: string, opId: string, result: OpResult) => void;
 }
 
 /** Most ops one scan applies before yielding the turn to other sessions. */
@@ -60,8 +60,17 @@ export class UserOps {
         if (!current || isParleyError(error)) return;
         const poison = current;
         void this.#d.committer
-          .run(() => this.#record(actor.userId, poison, reject('INTERNAL', 'The relay failed to apply this intent.', this.#d.now())))
-          .then(() => this.schedule(actor), () => undefined);
+          .run(() =>
+            this.#record(
+              actor.userId,
+              poison,
+              reject('INTERNAL', 'The relay failed to apply this intent.', this.#d.now()),
+            ),
+          )
+          .then(
+            () => this.schedule(actor),
+            () => undefined,
+          );
       });
   }
 
@@ -77,9 +86,10 @@ export class UserOps {
         if (op.id !== opId) throw new ParleyError('INVALID_REQUEST', 'The op id does not match its key.');
       } catch (error) {
         // A malformed intent gets a rejected result at once (it cannot be ordered).
+        // Its device and n still count, so that the device's later ops are not held back.
         const code = isParleyError(error) ? error.code : 'INVALID_REQUEST';
         const reason = error instanceof Error ? error.message : 'Malformed intent.';
-        this.#record(actor.userId, undefined, reject(code, reason, this.#d.now()), opId);
+        this.#record(actor.userId, orderOf(raw), reject(code, reason, this.#d.now()), opId);
         continue;
       }
       const list = byDevice.get(op.device) ?? [];
@@ -136,12 +146,17 @@ export class UserOps {
     return code;
   }
 
-  #record(userId: string, op: OpEnvelope | undefined, result: OpResult, opId = op?.id): void {
+  #record(
+    userId: string,
+    op: (Pick<OpEnvelope, 'device' | 'n'> & { id?: string }) | undefined,
+    result: OpResult,
+    opId = op?.id,
+  ): void {
     if (!opId) return;
     const user = this.#d.host.open(userDocName(userId));
     writeResult(user.doc, opId, result);
     this.#d.store.ops.put({ userId, opId, device: op?.device ?? '', n: op?.n ?? 0, result });
-    this.#d.onResult?.(userId, op, result);
+    this.#d.onResult?.(userId, opId, result);
   }
 }
 
@@ -151,3 +166,12 @@ const reject = (code: ErrorCode, reason: string, now: number): OpResult => ({
   code,
   reason,
 });
+
+/** The device and n of a malformed envelope, when those two fields are usable. */
+const orderOf = (raw: unknown): { device: string; n: number } | undefined => {
+  if (typeof raw !== 'object' || raw === null) return undefined;
+  const { device, n } = raw as { device?: unknown; n?: unknown };
+  return typeof device === 'string' && device.length <= 64 && Number.isSafeInteger(n) && (n as number) > 0
+    ? { device, n: n as number }
+    : undefined;
+};

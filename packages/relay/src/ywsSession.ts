@@ -1,5 +1,5 @@
 import { type DocRef, redactUpdate } from '@parley/model';
-import { closeCodeOf, type ErrorCode, MessageType, ParleyError, SyncStep } from '@parley/protocol';
+import { closeCodeOf, type ErrorCode, type MessageType, ParleyError, SyncStep } from '@parley/protocol';
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import * as Y from 'yjs';
@@ -27,7 +27,6 @@ export class YwsSession {
   readonly subs = new Map<string, unknown>();
   readonly #hub: SessionHub;
   readonly #transport: SessionTransport;
-  readonly #docName: string;
   readonly #ref: DocRef;
   readonly #access: DocAccess;
   readonly #hosted: HostedDoc;
@@ -35,11 +34,17 @@ export class YwsSession {
   readonly #frames = new TokenBucket(2000, 400);
   #closed = false;
 
-  constructor(hub: SessionHub, transport: SessionTransport, claims: TokenClaims, docName: string, ref: DocRef, access: DocAccess) {
+  constructor(
+    hub: SessionHub,
+    transport: SessionTransport,
+    claims: TokenClaims,
+    docName: string,
+    ref: DocRef,
+    access: DocAccess,
+  ) {
     this.#hub = hub;
     this.#transport = transport;
     this.claims = claims;
-    this.#docName = docName;
     this.#ref = ref;
     this.#access = access;
     this.#hosted = hub.host.open(docName);
@@ -132,7 +137,10 @@ export class YwsSession {
 
   #raw(bytes: Uint8Array): void {
     if (this.#closed) return;
-    if (this.#transport.bufferedAmount > 32 * 1024 * 1024) return this.close('RATE_LIMITED');
+    if (this.#transport.bufferedAmount > 32 * 1024 * 1024) {
+      this.close('RATE_LIMITED');
+      return;
+    }
     this.#transport.send(bytes);
   }
 
