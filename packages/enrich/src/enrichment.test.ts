@@ -8,6 +8,9 @@ import { languageEnricher } from './languageEnricher.ts';
 import { sentimentEnricher } from './sentimentEnricher.ts';
 import { type AnnotatedEvent, annotationValue, type EnrichContext, type Enricher } from './types.ts';
 
+/** Waits for a condition; generous because CI machines may be loaded. */
+const eventually = (check: () => void) => vi.waitFor(check, { timeout: 10_000, interval: 5 });
+
 const open: Enrichment[] = [];
 const setup = (options: Partial<EnrichmentOptions> & Pick<EnrichmentOptions, 'enrichers'>) => {
   const source = new FakeMessageSource();
@@ -68,9 +71,9 @@ describe('createEnrichment', () => {
     const manual = manualEnricher();
     const { source, enrichment } = setup({ enrichers: [manual.enricher] });
     source.received('m1', 'first', '100');
-    await vi.waitFor(() => expect(manual.calls).toHaveLength(1));
+    await eventually(() => expect(manual.calls).toHaveLength(1));
     source.edited('m1', 'second', '200');
-    await vi.waitFor(() => expect(manual.calls).toHaveLength(2));
+    await eventually(() => expect(manual.calls).toHaveLength(2));
     expect(manual.calls[0]?.ctx.signal.aborted).toBe(true);
     manual.calls[1]?.resolve('result of second');
     manual.calls[0]?.resolve('result of first'); // lands late: must be ignored
@@ -85,7 +88,7 @@ describe('createEnrichment', () => {
     const manual = manualEnricher();
     const { source, enrichment } = setup({ enrichers: [upper, manual.enricher] });
     source.received('m1', 'hi', '1');
-    await vi.waitFor(() => expect(manual.calls).toHaveLength(1));
+    await eventually(() => expect(manual.calls).toHaveLength(1));
     expect(enrichment.get('m1')).toMatchObject({
       byEnricher: { upper: { value: 'HI' } },
       pending: ['manual'],
@@ -126,9 +129,9 @@ describe('createEnrichment', () => {
     const manual = manualEnricher();
     const { source, enrichment } = setup({ enrichers: [manual.enricher] });
     source.received('m1', 'hello', '1');
-    await vi.waitFor(() => expect(manual.calls).toHaveLength(1));
+    await eventually(() => expect(manual.calls).toHaveLength(1));
     source.deleted('m1', '2');
-    await vi.waitFor(() => expect(manual.calls[0]?.ctx.signal.aborted).toBe(true));
+    await eventually(() => expect(manual.calls[0]?.ctx.signal.aborted).toBe(true));
     manual.calls[0]?.resolve('too late');
     await enrichment.whenIdle();
     expect(enrichment.get('m1')).toBeUndefined();
@@ -163,12 +166,12 @@ describe('createEnrichment', () => {
     const manual = manualEnricher();
     const { source, enrichment } = setup({ enrichers: [manual.enricher, upper], concurrency: 2 });
     for (let i = 0; i < 5; i++) source.received(`m${i}`, `text ${i}`);
-    await vi.waitFor(() => expect(annotationValue(enrichment.get('m4'), 'upper')).toBe('TEXT 4'));
+    await eventually(() => expect(annotationValue(enrichment.get('m4'), 'upper')).toBe('TEXT 4'));
     expect(manual.calls).toHaveLength(2);
     manual.calls[0]?.resolve('a');
-    await vi.waitFor(() => expect(manual.calls).toHaveLength(3));
+    await eventually(() => expect(manual.calls).toHaveLength(3));
     for (let i = 1; i < 5; i++) {
-      await vi.waitFor(() => expect(manual.calls.length).toBeGreaterThan(i));
+      await eventually(() => expect(manual.calls.length).toBeGreaterThan(i));
       manual.calls[i]?.resolve('b');
     }
     await enrichment.whenIdle();
@@ -251,7 +254,7 @@ describe('createEnrichment', () => {
     const store = createMemoryAnnotationStore();
     const { source, enrichment } = setup({ enrichers: [upper, manual.enricher], store });
     source.received('m1', 'one');
-    await vi.waitFor(() => expect(manual.calls).toHaveLength(1));
+    await eventually(() => expect(manual.calls).toHaveLength(1));
     enrichment.close();
     expect(source.listenerCount('chatMessageReceived')).toBe(0);
     expect(manual.calls[0]?.ctx.signal.aborted).toBe(true);
