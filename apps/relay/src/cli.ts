@@ -1,8 +1,5 @@
-import { createHmacTokens } from '@parley/relay';
-import { createSqliteStore } from '@parley/store-sqlite';
-import { HELP, parseCommand, type TokenConfig, UsageError } from './args.ts';
-import { tokenSecret } from './secret.ts';
-import { type RunningRelay, startRelayServer } from './server.ts';
+import { HELP, parseCommand, UsageError } from './args.ts';
+import type { RunningRelay } from './server.ts';
 
 /** Where the CLI writes; the process's streams in production, buffers in tests. */
 export interface CliIo {
@@ -10,27 +7,10 @@ export interface CliIo {
   readonly err: (line: string) => void;
 }
 
-/** Prints a token signed with the relay's secret (kept in the database, or PARLEY_SECRET). */
-export const printToken = async (config: TokenConfig, io: CliIo): Promise<void> => {
-  const store = createSqliteStore({ path: config.db });
-  try {
-    const tokens = createHmacTokens({ secret: tokenSecret(store.settings, config.secret) });
-    io.out(
-      await tokens.sign({
-        userId: config.userId,
-        scope: config.scope,
-        ttlSeconds: config.ttlSeconds,
-        ...(config.displayName ? { displayName: config.displayName } : {}),
-      }),
-    );
-  } finally {
-    store.close();
-  }
-};
-
 /**
  * Runs one `parley-relay` invocation. Resolves with the exit status for one-shot commands; for
- * `serve` it resolves with the running relay, which the caller closes on a signal.
+ * `serve` it resolves with the running relay, which the caller closes on a signal. The relay and
+ * the store load only for the commands that need them, so `--help` answers at once.
  *
  * @example
  * const result = await runCli(['token', '--user', 'alice'], process.env, io);
@@ -47,9 +27,11 @@ export const runCli = async (
       return 0;
     }
     if (command.kind === 'token') {
-      await printToken(command.config, io);
+      const { signToken } = await import('./token.ts');
+      io.out(await signToken(command.config));
       return 0;
     }
+    const { startRelayServer } = await import('./server.ts');
     const relay = await startRelayServer(command.config);
     io.out(`parley-relay listening on ${relay.url}`);
     return relay;
@@ -58,7 +40,7 @@ export const runCli = async (
       io.err(`parley-relay: ${error.message}\nRun "parley-relay --help" for usage.`);
       return 2;
     }
-    io.err(`parley-relay: ${(error as Error).message ?? String(error)}`);
+    io.err(`parley-relay: ${error instanceof Error ? error.message : String(error)}`);
     return 1;
   }
 };
