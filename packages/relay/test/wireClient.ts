@@ -39,6 +39,8 @@ export class WireClient {
   readonly errors: CodePayload[] = [];
   closeCode: number | undefined;
   userId = '';
+  /** Called with every frame after the client handled it. */
+  onFrame: ((frame: Frame) => void) | undefined;
   #ws: WebSocket;
   #n = 0;
   #device = randomId(12);
@@ -195,6 +197,7 @@ export class WireClient {
         this.errors.push(decodeCode(frame.payload));
         break;
     }
+    this.onFrame?.(frame);
     this.#notify();
   }
 }
