@@ -166,23 +166,25 @@ const main = async () => {
   console.log(
     `  whole pipeline (first event → whenIdle)     ${us(syncWith.total / N)}   (${syncWith.annotated}/${N} annotated)`,
   );
-  console.log('\nsync dispatch of one event (emit() → return)  mean     p50     p99     max   µs');
+  console.log('\nsync dispatch of one event (emit() → return)    mean       p50       p99       max   µs');
   const row = (label: string, s: ReturnType<typeof summary>) =>
     console.log(
-      `  ${label.padEnd(44)}${[s.mean, s.p50, s.p99, s.max].map((v) => us(v).padStart(8)).join('')}`,
+      `  ${label.padEnd(44)}${[s.mean, s.p50, s.p99, s.max].map((v) => us(v).padStart(10)).join('')}`,
     );
   row('app listener only', syncWithout.dispatch);
   row('app listener + enrichment', syncWith.dispatch);
-  console.log(`\ndelivery lateness at ${RATE * 1000} msg/s               mean     p50     p99     max   µs`);
+  console.log(
+    `\ndelivery lateness at ${RATE * 1000} msg/s                 mean       p50       p99       max   µs`,
+  );
   row('without enrichment', arriveWithout.lateness);
   row('with enrichment running', arriveWith.lateness);
-  console.log('\nevent-loop delay while messages arrive          p50     p99     max   µs');
+  console.log('\nevent-loop delay while messages arrive            p50       p99       max   µs');
   for (const [label, r] of [
     ['without enrichment', arriveWithout],
     ['with enrichment running', arriveWith],
   ] as const) {
     console.log(
-      `  ${label.padEnd(44)}${[r.loop.p50, r.loop.p99, r.loop.max].map((v) => us(v).padStart(8)).join('')}`,
+      `  ${label.padEnd(44)}${[r.loop.p50, r.loop.p99, r.loop.max].map((v) => us(v).padStart(10)).join('')}`,
     );
   }
   console.log(
