@@ -55,6 +55,19 @@ export interface Connection {
 
 const OPEN = 1;
 
+/** The `exp` claim of a JWT (seconds), without verifying it; undefined for other tokens. */
+export const jwtExpiry = (token: string): number | undefined => {
+  const part = token.split('.')[1];
+  if (!part) return undefined;
+  try {
+    const json = atob(part.replace(/-/g, '+').replace(/_/g, '/'));
+    const exp = (JSON.parse(json) as { exp?: unknown }).exp;
+    return typeof exp === 'number' ? exp : undefined;
+  } catch {
+    return undefined;
+  }
+};
+
 /** `http://h/x` → `ws://h/x/v1/sync`. */
 export const syncUrl = (base: string): string => {
   const trimmed = base.replace(/\/+$/, '');
@@ -118,8 +131,11 @@ export const createConnection = (options: ConnectionOptions): Connection => {
       const ws = socket;
       try {
         const token = await getToken();
-        if (ws && ws === socket)
-          rawSend(ws, { docName: '', type: MessageType.Reauth, payload: encodeControl({ token }) });
+        if (!ws || ws !== socket) return;
+        rawSend(ws, { docName: '', type: MessageType.Reauth, payload: encodeControl({ token }) });
+        // The relay does not answer a Reauth; take the new expiry from the token when it is a JWT,
+        // else assume the same lifetime as the last one.
+        scheduleReauth(jwtExpiry(token) ?? Math.floor((Date.now() + remaining) / 1000));
       } catch (err) {
         options.onError?.({ code: 'UNAUTHORIZED', message: `token refresh failed: ${String(err)}` });
       }

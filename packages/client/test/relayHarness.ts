@@ -15,7 +15,7 @@ import {
 export interface RelayHarness {
   readonly url: string;
   readonly relay: Relay;
-  token(userId: string, displayName?: string): Promise<string>;
+  token(userId: string, displayName?: string, ttlSeconds?: number): Promise<string>;
   client(
     userId: string,
     storage: ClientStorage,
@@ -35,8 +35,8 @@ export const startRelay = async (store: RelayStore = createMemoryStore()): Promi
   });
   const { port } = server.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}`;
-  const token = (userId: string, displayName?: string) =>
-    tokens.sign({ userId, ...(displayName ? { displayName } : {}) });
+  const token = (userId: string, displayName?: string, ttlSeconds?: number) =>
+    tokens.sign({ userId, ...(displayName ? { displayName } : {}), ...(ttlSeconds ? { ttlSeconds } : {}) });
   return {
     url,
     relay,
