@@ -47,3 +47,39 @@ describe('client against a real relay', () => {
     await bob.close();
   });
 });
+
+describe('IndexedDB storage end to end (fake-indexeddb under Node)', () => {
+  it('an offline send survives a restart on the same IndexedDB database and lands once', async () => {
+    const { IDBFactory, IDBKeyRange } = await import('fake-indexeddb');
+    (globalThis as { IDBKeyRange?: unknown }).IDBKeyRange ??= IDBKeyRange;
+    const { createIndexedDbStorage } = await import('../src/index.ts');
+    const indexedDB = new IDBFactory();
+    const mona = h.client('mona', createMemoryStorage());
+    let nia = h.client('nia', createIndexedDbStorage('nia', { indexedDB }));
+    const { chatThread } = await mona.createChatThread(
+      { topic: 'idb' },
+      { participants: [{ id: { communicationUserId: 'nia' } }] },
+    );
+    await mona.whenSettled();
+    await until(async () => (await collect(nia.listChatThreads())).length === 1, 10_000, 'nia lists');
+    nia.disconnect();
+    const { id } = await nia.getChatThreadClient(chatThread!.id).sendMessage({ content: 'from IndexedDB' });
+    await nia.close();
+    nia = h.client('nia', createIndexedDbStorage('nia', { indexedDB }), { autoConnect: false });
+    const before = await collect(nia.getChatThreadClient(chatThread!.id).listMessages());
+    expect(before.find((m) => m.id === id)?.status).toBe('pending');
+    nia.connect();
+    await nia.whenSettled();
+    const mt = mona.getChatThreadClient(chatThread!.id);
+    await until(
+      async () => (await collect(mt.listMessages())).some((m) => m.id === id),
+      10_000,
+      'mona sees it',
+    );
+    expect(
+      (await collect(mt.listMessages())).filter((m) => m.content?.message === 'from IndexedDB'),
+    ).toHaveLength(1);
+    await nia.close();
+    await mona.close();
+  });
+});

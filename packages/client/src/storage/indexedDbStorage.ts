@@ -60,13 +60,12 @@ export const createIndexedDbStorage = (
   if (!factory) throw new Error('createIndexedDbStorage: no IndexedDB in this environment');
   const dbPromise = openDb(factory, dbName);
 
-  const deleteDocRows = (store: IDBObjectStore, doc: string): void => {
-    const cursorReq = store.index('doc').openKeyCursor(IDBKeyRange.only(doc));
-    cursorReq.onsuccess = () => {
-      const cursor = cursorReq.result;
-      if (!cursor) return;
-      store.delete(cursor.primaryKey);
-      cursor.continue();
+  /** Deletes a doc's rows, then runs `next` in the same transaction (keys first, so `next` is safe). */
+  const deleteDocRows = (store: IDBObjectStore, doc: string, next?: () => void): void => {
+    const keysReq = store.index('doc').getAllKeys(IDBKeyRange.only(doc));
+    keysReq.onsuccess = () => {
+      for (const key of keysReq.result) store.delete(key);
+      next?.();
     };
   };
 
@@ -87,8 +86,8 @@ export const createIndexedDbStorage = (
       const db = await dbPromise;
       const tx = db.transaction(UPDATES, 'readwrite');
       const store = tx.objectStore(UPDATES);
-      deleteDocRows(store, doc);
-      store.add({ doc, update: state.slice() } satisfies UpdateRow);
+      const row: UpdateRow = { doc, update: state.slice() };
+      deleteDocRows(store, doc, () => store.add(row));
       await done(tx);
     },
     async delete(doc) {
