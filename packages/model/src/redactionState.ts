@@ -1,6 +1,6 @@
 import * as encoding from 'lib0/encoding';
 import * as Y from 'yjs';
-import { createItemHidden, type HiddenPredicate } from './redactionVisibility.ts';
+import { type HiddenPredicate, ItemVisibility } from './redactionVisibility.ts';
 
 /**
  * How a hidden struct goes on the wire. `'gc'` is the only correct choice (DESIGN.md §4 rule 2).
@@ -45,7 +45,7 @@ export const encodeRedactedStateWith = (
   stateVector: Uint8Array | undefined,
   placeholder: Placeholder,
 ): Uint8Array => {
-  const isHidden = createItemHidden(doc, hidden);
+  const visibility = new ItemVisibility(doc, hidden);
   const known = stateVector === undefined ? new Map<number, number>() : Y.decodeStateVector(stateVector);
   const clients = [...doc.store.clients.keys()].sort((a, b) => b - a);
   const sections: { client: number; clock: number; count: number; body: Uint8Array }[] = [];
@@ -81,7 +81,7 @@ export const encodeRedactedStateWith = (
       const clock = struct.id.clock;
       const len = struct.length;
       const end = clock + len;
-      const hiddenItem = struct instanceof Y.Item && isHidden(struct);
+      const hiddenItem = struct instanceof Y.Item && visibility.isHidden(struct);
       if (struct.deleted || hiddenItem) addRange(ranges, clock, len);
       if (!writing || end <= from) continue;
       const offset = clock < from ? from - clock : 0;

@@ -2,7 +2,7 @@ import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import * as Y from 'yjs';
 import { GC_INFO, type Placeholder, SKIP_INFO, writePlaceholder } from './redactionState.ts';
-import { createItemHidden, type HiddenPredicate, type ItemHidden } from './redactionVisibility.ts';
+import { type HiddenPredicate, ItemVisibility } from './redactionVisibility.ts';
 
 const BITS5 = 31;
 const HAS_ORIGIN = 128;
@@ -162,9 +162,9 @@ interface Replacement {
 }
 
 /** Whether the store's struct at `clock` belongs to a hidden message (a GC there counts as hidden). */
-const storeStructHidden = (cursor: ClientCursor, clock: number, isHidden: ItemHidden): boolean => {
+const storeStructHidden = (cursor: ClientCursor, clock: number, visibility: ItemVisibility): boolean => {
   const struct = cursor.at(clock);
-  return struct instanceof Y.Item ? isHidden(struct) : true;
+  return struct instanceof Y.Item ? visibility.isHidden(struct) : true;
 };
 
 /**
@@ -182,7 +182,7 @@ export const redactUpdateWith = (
   hidden: HiddenPredicate,
   placeholder: Placeholder,
 ): Uint8Array => {
-  let isHidden: ItemHidden | undefined;
+  let visibility: ItemVisibility | undefined;
   const replacements: Replacement[] = [];
   const d = decoding.createDecoder(update);
   const clientCount = decoding.readVarUint(d);
@@ -208,8 +208,8 @@ export const redactUpdateWith = (
         }
         cursor = new ClientCursor(client, structs);
       }
-      isHidden ??= createItemHidden(doc, hidden);
-      if (storeStructHidden(cursor, clock, isHidden)) replacements.push({ start, end: d.pos, len });
+      visibility ??= new ItemVisibility(doc, hidden);
+      if (storeStructHidden(cursor, clock, visibility)) replacements.push({ start, end: d.pos, len });
       clock += len;
     }
   }

@@ -27,45 +27,56 @@ export const hiddenBefore = (
   };
 };
 
-/** Tells whether an integrated Item of the page doc belongs to a hidden message. */
-export type ItemHidden = (item: Y.Item) => boolean;
+/** A shared type as Yjs types an Item's parent. */
+type SharedType = Exclude<Y.Item['parent'], Y.ID | null>;
 
 /**
- * Builds the per-call classifier for Items of `doc`. An Item belongs to message `k` when its parent
- * is the `messages` root with key `k` (the message's entry), or when some ancestor type's own Item
- * is that entry (the fields inside the message's nested map, and anything nested deeper).
- * Results are memoised per parent type, so each message's predicate runs about once per call.
- * Items outside `messages` (other roots) are visible; Items whose ancestry cannot be resolved are
- * hidden (fail closed).
+ * Tells whether Items of one page doc belong to hidden messages; one instance per redaction call.
+ * An Item belongs to message `k` when its parent is the `messages` root with key `k` (the message's
+ * entry), or when some ancestor type's own Item is that entry (the fields inside the message's nested
+ * map, and anything nested deeper). Verdicts are memoised per parent type, so the predicate runs
+ * about once per message and call. Items outside `messages` (other roots) are visible; Items whose
+ * ancestry cannot be resolved are hidden (fail closed). A class rather than closures: it is built on
+ * every live update, and a class allocates nothing but itself and its memo.
  */
-export const createItemHidden = (doc: Y.Doc, hidden: HiddenPredicate): ItemHidden => {
-  const messages = doc.share.get(ROOT.messages);
-  if (messages === undefined) return () => false;
-  const memo = new Map<Y.AbstractType<unknown>, boolean>();
+export class ItemVisibility {
+  private readonly messages: SharedType | undefined;
+  private readonly memo = new Map<SharedType, boolean>();
 
-  const entryHidden = (entry: Y.Item): boolean => (entry.parentSub === null ? true : hidden(entry.parentSub));
+  constructor(
+    doc: Y.Doc,
+    private readonly hidden: HiddenPredicate,
+  ) {
+    this.messages = doc.share.get(ROOT.messages);
+  }
 
-  const typeHidden = (type: Y.AbstractType<unknown>): boolean => {
-    let current: Y.AbstractType<unknown> = type;
+  isHidden(item: Y.Item): boolean {
+    const messages = this.messages;
+    if (messages === undefined) return false;
+    const parent = item.parent;
+    if (parent === messages) return this.entryHidden(item);
+    if (!(parent instanceof Y.AbstractType)) return true;
+    let verdict = this.memo.get(parent);
+    if (verdict === undefined) {
+      verdict = this.typeHidden(parent, messages);
+      this.memo.set(parent, verdict);
+    }
+    return verdict;
+  }
+
+  private entryHidden(entry: Y.Item): boolean {
+    return entry.parentSub === null ? true : this.hidden(entry.parentSub);
+  }
+
+  private typeHidden(type: SharedType, messages: SharedType): boolean {
+    let current = type;
     for (;;) {
       const own = current._item;
       if (own === null) return false; // a root type other than `messages`
       const parent = own.parent;
-      if (parent === messages) return entryHidden(own);
+      if (parent === messages) return this.entryHidden(own);
       if (!(parent instanceof Y.AbstractType)) return true;
       current = parent;
     }
-  };
-
-  return (item) => {
-    const parent = item.parent;
-    if (parent === messages) return entryHidden(item);
-    if (!(parent instanceof Y.AbstractType)) return true;
-    let verdict = memo.get(parent);
-    if (verdict === undefined) {
-      verdict = typeHidden(parent);
-      memo.set(parent, verdict);
-    }
-    return verdict;
-  };
-};
+  }
+}
