@@ -43,6 +43,8 @@ export interface OpProcessorDeps {
   readonly committer: Committer;
   readonly policy: Policy;
   readonly signals: RelaySignals;
+  /** Observers whose writes must join the change's transaction (a durable outbox). May throw to abort. */
+  readonly transactionalSignals?: RelaySignals;
   readonly pageSize: number;
   readonly now: () => number;
 }
@@ -160,9 +162,7 @@ export class OpProcessor {
     });
     store.threads.put(ctx.row);
     const memberIds = members.map((m) => m.id);
-    this.#d.committer.afterCommit(() =>
-      this.#d.signals.threadCreated?.({ threadId: row.id, actor, topic: op.topic, members: memberIds, at }),
-    );
+    this.#emit('threadCreated', { threadId: row.id, actor, topic: op.topic, members: memberIds, at });
     return {
       status: 'accepted',
       at,
@@ -189,16 +189,14 @@ export class OpProcessor {
     }
     this.#d.store.threads.put(ctx.row);
     const members = readMembers(ctx.head.doc).map((m) => m.id);
-    this.#d.committer.afterCommit(() =>
-      this.#d.signals.threadUpdated?.({
-        threadId: op.threadId,
-        actor,
-        ...(op.topic !== undefined ? { topic: op.topic } : {}),
-        ...(op.metadata ? { metadata: op.metadata } : {}),
-        members,
-        at,
-      }),
-    );
+    this.#emit('threadUpdated', {
+      threadId: op.threadId,
+      actor,
+      ...(op.topic !== undefined ? { topic: op.topic } : {}),
+      ...(op.metadata ? { metadata: op.metadata } : {}),
+      members,
+      at,
+    });
     return { status: 'accepted', at, threadId: op.threadId };
   }
 
@@ -218,7 +216,7 @@ export class OpProcessor {
     store.threads.purge(threadId);
     store.threads.put({ ...ctx.row, deletedOn: at });
     for (const m of memberRows) store.members.put({ ...m, removedOn: at });
-    this.#d.committer.afterCommit(() => this.#d.signals.threadDeleted?.({ threadId, actor, members, at }));
+    this.#emit('threadDeleted', { threadId, actor, members, at });
     return { status: 'accepted', at, threadId };
   }
 
@@ -266,19 +264,17 @@ export class OpProcessor {
     }
     this.#d.store.threads.put(ctx.row);
     const members = readMembers(ctx.head.doc).map((m) => m.id);
-    this.#d.committer.afterCommit(() =>
-      this.#d.signals.participantsAdded?.({
-        threadId,
-        actor,
-        added: added.map((m) => ({
-          id: m.id,
-          displayName: m.displayName,
-          ...(m.shareHistoryTime ? { shareHistoryTime: m.shareHistoryTime } : {}),
-        })),
-        members,
-        at,
-      }),
-    );
+    this.#emit('participantsAdded', {
+      threadId,
+      actor,
+      added: added.map((m) => ({
+        id: m.id,
+        displayName: m.displayName,
+        ...(m.shareHistoryTime ? { shareHistoryTime: m.shareHistoryTime } : {}),
+      })),
+      members,
+      at,
+    });
     return {
       status: 'accepted',
       at,
@@ -304,16 +300,14 @@ export class OpProcessor {
     if (row) this.#d.store.members.put({ ...row, removedOn: at });
     this.#touchUserThread(userId, threadId, { removedOn: at });
     this.#d.store.threads.put(ctx.row);
-    this.#d.committer.afterCommit(() =>
-      this.#d.signals.participantRemoved?.({
-        threadId,
-        actor,
-        removed: userId,
-        members: membersBefore,
-        code: 'NOT_A_MEMBER',
-        at,
-      }),
-    );
+    this.#emit('participantRemoved', {
+      threadId,
+      actor,
+      removed: userId,
+      members: membersBefore,
+      code: 'NOT_A_MEMBER',
+      at,
+    });
     return { status: 'accepted', at, threadId };
   }
 
@@ -417,9 +411,7 @@ export class OpProcessor {
       ...(op.replyTo ? { replyTo: op.replyTo } : {}),
     });
     const members = readMembers(ctx.head.doc).map((m) => m.id);
-    this.#d.committer.afterCommit(() =>
-      this.#d.signals.messageSent?.({ threadId: op.threadId, actor, message, members }),
-    );
+    this.#emit('messageSent', { threadId: op.threadId, actor, message, members });
     return {
       status: 'accepted',
       at: message.createdOn,
@@ -442,9 +434,7 @@ export class OpProcessor {
     });
     const edited = readMessage(page.doc, op.messageId)!;
     const members = readMembers(ctx.head.doc).map((m) => m.id);
-    this.#d.committer.afterCommit(() =>
-      this.#d.signals.messageEdited?.({ threadId: op.threadId, actor, message: edited, members }),
-    );
+    this.#emit('messageEdited', { threadId: op.threadId, actor, message: edited, members });
     return { status: 'accepted', at, threadId: op.threadId, messageId: op.messageId, seq: message.seq };
   }
 
@@ -462,9 +452,7 @@ export class OpProcessor {
     this.#d.store.messages.put({ ...row, deletedOn: at });
     const deleted = readMessage(page.doc, messageId)!;
     const members = readMembers(ctx.head.doc).map((m) => m.id);
-    this.#d.committer.afterCommit(() =>
-      this.#d.signals.messageDeleted?.({ threadId, actor, message: deleted, members }),
-    );
+    this.#emit('messageDeleted', { threadId, actor, message: deleted, members });
     return { status: 'accepted', at, threadId, messageId, seq: message.seq };
   }
 
@@ -479,9 +467,7 @@ export class OpProcessor {
     if (!existing || existing.seq < row.seq) {
       this.#d.store.receipts.put({ threadId, userId: actor.userId, messageId, seq: row.seq, readOn: at });
       writeReceipt(ctx.head.doc, { userId: actor.userId, messageId, seq: row.seq, readOn: at });
-      this.#d.committer.afterCommit(() =>
-        this.#d.signals.readReceipt?.({ threadId, actor, messageId, seq: row.seq, at }),
-      );
+      this.#emit('readReceipt', { threadId, actor, messageId, seq: row.seq, at });
     }
     return { status: 'accepted', at, threadId, messageId, seq: row.seq };
   }
@@ -643,6 +629,18 @@ export class OpProcessor {
       threadsMap(user.doc).get(threadId) ?? readUserThreads(user.doc).find((t) => t.id === threadId);
     if (!existing) return;
     writeUserThread(user.doc, { ...existing, ...fields });
+  }
+
+  /**
+   * Publishes a change: transactional observers (the webhook outbox) run now, inside the unit, so
+   * their writes commit with the change; the others run after the commit.
+   */
+  #emit<K extends keyof RelaySignals>(name: K, event: Parameters<NonNullable<RelaySignals[K]>>[0]): void {
+    const inTx = this.#d.transactionalSignals?.[name] as ((e: typeof event) => void) | undefined;
+    inTx?.(event);
+    this.#d.committer.afterCommit(() =>
+      (this.#d.signals[name] as ((e: typeof event) => void) | undefined)?.(event),
+    );
   }
 
   #iso(): string {

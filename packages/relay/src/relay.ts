@@ -28,8 +28,12 @@ export interface Relay {
   readonly operations: RelayOperations;
   /** Node `upgrade` handler for `/v1/sync` and `/v1/yjs/<docName>`. */
   readonly handleUpgrade: (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
-  /** Adds an observer of committed changes (webhooks, metrics). */
-  addSignals(signals: RelaySignals): void;
+  /**
+   * Adds an observer of changes. By default it runs after the commit (metrics, logs); with
+   * `transactional: true` it runs inside the change's transaction, so what it writes to the store
+   * (a webhook outbox) commits or rolls back with the change.
+   */
+  addSignals(signals: RelaySignals, options?: { transactional?: boolean }): void;
   /** Live figures for metrics and tests. */
   stats(): { sessions: number; loadedDocs: number; loadedBytes: number };
   /** Runs queued work, closes sessions, compacts and unloads docs. The store stays open. */
@@ -72,13 +76,19 @@ export const createRelay = (options: RelayOptions): Relay => {
   const host = new DocHost({ store, now, compactAfterUpdates: options.compactAfterUpdates ?? 500 });
   const committer = new Committer(store, host, { onInternalError });
   const sinks: RelaySignals[] = [];
+  const txSinks: RelaySignals[] = [];
   const signals = combineSignals(sinks, onInternalError);
+  // Transactional observers may throw: that aborts the change (the outbox must hold what happened).
+  const transactionalSignals = combineSignals(txSinks, (error) => {
+    throw error;
+  });
   const processor = new OpProcessor({
     store,
     host,
     committer,
     policy: options.policy ?? defaultPolicy,
     signals,
+    transactionalSignals,
     pageSize,
     now,
   });
@@ -268,8 +278,8 @@ export const createRelay = (options: RelayOptions): Relay => {
     app,
     operations,
     handleUpgrade,
-    addSignals: (s) => {
-      sinks.push(s);
+    addSignals: (s, o) => {
+      (o?.transactional ? txSinks : sinks).push(s);
     },
     stats: () => {
       let loadedBytes = 0;
