@@ -1,6 +1,6 @@
 import type { TokenScope } from '@parley/protocol';
 import type { Policy } from './policy.ts';
-import type { SessionLimits } from './session.ts';
+import type { SessionLimits } from './sessionLimits.ts';
 import type {
   MemberRecord,
   MessageRecord,

@@ -2,7 +2,7 @@ import { headDocName } from '@parley/model';
 import { MessageType } from '@parley/protocol';
 import type { Actor } from './api.ts';
 import { type AwarenessEntry, decodeAwarenessUpdate, encodeAwarenessUpdate } from './awarenessCodec.ts';
-import type { SessionMetrics } from './hub.ts';
+import type { SessionMetrics } from './sessionMetrics.ts';
 import { TokenBucket } from './rateLimit.ts';
 
 /** The session side the awareness relay needs. */

@@ -6,19 +6,8 @@ import type { AwarenessRelay } from './awarenessRelay.ts';
 import type { Committer } from './committer.ts';
 import type { DocHost, HostedDoc } from './docHost.ts';
 import type { RelaySignals } from './signals.ts';
+import type { SessionMetrics } from './sessionMetrics.ts';
 import type { UserOps } from './userOps.ts';
-
-/** Counters the sessions report; all optional (observers never veto). */
-export interface SessionMetrics {
-  sessions?(delta: number): void;
-  subscriptions?(delta: number): void;
-  framesOut?(bytes: number): void;
-  syncBytesIn?(bytes: number): void;
-  syncBytesOut?(bytes: number): void;
-  rateLimited?(): void;
-  awarenessIn?(): void;
-  awarenessOut?(frames: number): void;
-}
 
 /** A connected session as the hub sees it (both socket endpoints). */
 export interface HubSession {

@@ -21,5 +21,6 @@ export {
 } from './auth.ts';
 export { defaultPolicy, type Policy } from './policy.ts';
 export { createRelay, type Relay } from './relay.ts';
-export { defaultSessionLimits, type SessionLimits } from './session.ts';
+export { defaultSessionLimits, type SessionLimits } from './sessionLimits.ts';
+export type { SessionMetrics } from './sessionMetrics.ts';
 export type { RelaySignals } from './signals.ts';

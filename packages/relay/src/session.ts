@@ -7,7 +7,6 @@ import {
   encodeControl,
   encodeFrame,
   type ErrorCode,
-  type FrameLimits,
   isParleyError,
   MessageType,
   ParleyError,
@@ -19,6 +18,7 @@ import type { DocAccess } from './access.ts';
 import type { DocSubscriber, HostedDoc } from './docHost.ts';
 import type { SessionHub } from './hub.ts';
 import { TokenBucket } from './rateLimit.ts';
+import type { SessionLimits } from './sessionLimits.ts';
 import { readSyncMessage, syncStep1Payload, syncStep2Payload, syncUpdatePayload } from './syncMessages.ts';
 
 /** The socket under a session (a `ws` WebSocket, or a test double behind this interface). */
@@ -27,35 +27,6 @@ export interface SessionTransport {
   close(code: number, reason: string): void;
   readonly bufferedAmount: number;
 }
-
-export interface SessionLimits extends FrameLimits {
-  readonly authTimeoutMs: number;
-  readonly maxPreAuthFrames: number;
-  readonly maxPreAuthBytes: number;
-  readonly maxSubscriptions: number;
-  /** Frames per second sustained, and burst. */
-  readonly framesPerSecond: number;
-  readonly frameBurst: number;
-  /** Bytes per second sustained, and burst. */
-  readonly bytesPerSecond: number;
-  readonly byteBurst: number;
-  /** A session whose send buffer exceeds this is too slow and is closed. */
-  readonly maxBufferedBytes: number;
-}
-
-export const defaultSessionLimits: SessionLimits = {
-  maxFrameBytes: 1024 * 1024,
-  maxNameBytes: 512,
-  authTimeoutMs: 10_000,
-  maxPreAuthFrames: 32,
-  maxPreAuthBytes: 256 * 1024,
-  maxSubscriptions: 2_000,
-  framesPerSecond: 400,
-  frameBurst: 2_000,
-  bytesPerSecond: 2 * 1024 * 1024,
-  byteBurst: 8 * 1024 * 1024,
-  maxBufferedBytes: 32 * 1024 * 1024,
-};
 
 export interface Subscription {
   readonly docName: string;
