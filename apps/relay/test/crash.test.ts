@@ -96,8 +96,10 @@ describe('crash safety', () => {
       }
     };
     const clients = USERS.map(client);
-    const killAfter = 300 + Math.floor(random() * 1200);
-    await new Promise((resolve) => setTimeout(resolve, killAfter));
+    // Kill at a random moment once the clients are well under way (however slow the machine is).
+    while (acknowledged.size < USERS.length && first.child.exitCode === null)
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    await new Promise((resolve) => setTimeout(resolve, Math.floor(random() * 1000)));
     killed = true;
     expect(await first.stop('SIGKILL'), context).toEqual({ code: null, signal: 'SIGKILL' });
     await Promise.all(clients);
