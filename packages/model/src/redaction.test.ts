@@ -8,11 +8,13 @@ import { messagesMap, readMessage, readMessages, writeMessageFields, writeNewMes
 
 // ---- a page history: several writer docs (relay incarnations) syncing into one source doc ----------
 
-type Step =
+/** `stale`: the writer does not pull the source first (a relay incarnation with an old copy: concurrent edits). */
+type Step = { readonly stale: boolean } & (
   | { readonly kind: 'insert'; readonly writer: number; readonly marker: string }
   | { readonly kind: 'edit'; readonly writer: number; readonly pick: number; readonly marker: string }
   | { readonly kind: 'delete'; readonly writer: number; readonly pick: number }
-  | { readonly kind: 'purge'; readonly writer: number; readonly pick: number };
+  | { readonly kind: 'purge'; readonly writer: number; readonly pick: number }
+);
 
 /** Marker text: mixed scripts so multi-byte UTF-8 is covered; made unique by the page when written. */
 const markerArb = fc.string({
@@ -21,26 +23,46 @@ const markerArb = fc.string({
   unit: fc.constantFrom(...Array.from('qwxzQWXZ0189éßЖ漢😀👩‍👧')),
 });
 const writerArb = fc.nat({ max: 3 });
+const staleArb = fc.oneof(
+  { arbitrary: fc.constant(false), weight: 4 },
+  { arbitrary: fc.constant(true), weight: 1 },
+);
 const stepArb: fc.Arbitrary<Step> = fc.oneof(
   {
-    arbitrary: fc.record({ kind: fc.constant('insert' as const), writer: writerArb, marker: markerArb }),
+    arbitrary: fc.record({
+      kind: fc.constant('insert' as const),
+      writer: writerArb,
+      stale: staleArb,
+      marker: markerArb,
+    }),
     weight: 4,
   },
   {
     arbitrary: fc.record({
       kind: fc.constant('edit' as const),
       writer: writerArb,
+      stale: staleArb,
       pick: fc.nat(),
       marker: markerArb,
     }),
     weight: 3,
   },
   {
-    arbitrary: fc.record({ kind: fc.constant('delete' as const), writer: writerArb, pick: fc.nat() }),
+    arbitrary: fc.record({
+      kind: fc.constant('delete' as const),
+      writer: writerArb,
+      stale: staleArb,
+      pick: fc.nat(),
+    }),
     weight: 2,
   },
   {
-    arbitrary: fc.record({ kind: fc.constant('purge' as const), writer: writerArb, pick: fc.nat() }),
+    arbitrary: fc.record({
+      kind: fc.constant('purge' as const),
+      writer: writerArb,
+      stale: staleArb,
+      pick: fc.nat(),
+    }),
     weight: 1,
   },
 );
@@ -69,7 +91,7 @@ class Page {
 
   run(step: Step): void {
     const writer = this.writers[step.writer % this.writers.length]!;
-    if (writer !== this.source) {
+    if (writer !== this.source && !step.stale) {
       Y.applyUpdate(writer, Y.encodeStateAsUpdate(this.source, Y.encodeStateVector(writer)));
     }
     this.apply(writer, step);
@@ -154,7 +176,7 @@ const expectMemberSees = (
   }
 };
 
-/** 200 by default; raise it for a longer hunt: REDACTION_RUNS=5000 npx vitest run --project model */
+/** 200 by default; a longer hunt: REDACTION_RUNS=4000 npx vitest run --project model --testTimeout=600000 */
 const RUNS = Number(process.env.REDACTION_RUNS ?? 200);
 
 // ---- the properties ------------------------------------------------------------------------------
@@ -164,9 +186,10 @@ const historyArb = fc.record({
   gc: fc.boolean(),
   initial: fc.array(stepArb, { minLength: 1, maxLength: 30 }),
   fromSeqPick: fc.nat(),
+  memberGc: fc.boolean(),
 });
 
-type History = { writers: number; gc: boolean; initial: Step[]; fromSeqPick: number };
+type History = { writers: number; gc: boolean; initial: Step[]; fromSeqPick: number; memberGc: boolean };
 
 const laterArb = fc.array(fc.record({ step: stepArb, syncDiff: fc.boolean() }), {
   minLength: 1,
@@ -186,7 +209,7 @@ const initialSyncProperty = (placeholder: Placeholder) =>
   fc.property(historyArb, (h) => {
     const { page, hidden } = buildPage(h);
     const bytes = encodeRedactedStateWith(page.source, hidden, undefined, placeholder);
-    const member = new Y.Doc();
+    const member = new Y.Doc({ gc: h.memberGc });
     Y.applyUpdate(member, bytes);
     expectMemberSees(page, member, hidden, [bytes]);
   });
@@ -196,8 +219,8 @@ const liveSyncProperty = (placeholder: Placeholder) =>
   fc.property(historyArb, laterArb, (h, later) => {
     const { page, hidden } = buildPage(h);
     const initial = encodeRedactedStateWith(page.source, hidden, undefined, placeholder);
-    const memberA = new Y.Doc();
-    const memberB = new Y.Doc();
+    const memberA = new Y.Doc({ gc: h.memberGc });
+    const memberB = new Y.Doc({ gc: !h.memberGc });
     Y.applyUpdate(memberA, initial);
     Y.applyUpdate(memberB, initial);
     const sent: Uint8Array[] = [initial];
