@@ -48,8 +48,16 @@ export const startRelayServer = async (config: ServeConfig): Promise<RunningRela
   let relay: ReturnType<typeof createRelay> | undefined;
   try {
     const tokens = createHmacTokens({ secret: tokenSecret(store.settings, config.secret) });
-    const verifyToken = config.jwks
-      ? anyOfVerifiers([tokens.verify, createJwksVerifier({ jwksUrl: config.jwks.url, ...config.jwks })])
+    const jwks = config.jwks;
+    const verifyToken = jwks
+      ? anyOfVerifiers([
+          tokens.verify,
+          createJwksVerifier({
+            jwksUrl: jwks.url,
+            ...(jwks.issuer ? { issuer: jwks.issuer } : {}),
+            ...(jwks.audience ? { audience: jwks.audience } : {}),
+          }),
+        ])
       : tokens.verify;
     relay = createRelay({
       store,

@@ -1,4 +1,7 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { afterAll, describe, expect, it } from 'vitest';
 import { acs, type RelayProcess, runBinary, startRelay, tempDir } from './relayProcess.ts';
 
@@ -95,5 +98,46 @@ describe('parley-relay binary', () => {
     expect(rejected.status).toBe(401);
     expect(rejected.json.error.code).toBe('UNAUTHORIZED');
     expect(await relay.stop()).toEqual({ code: 0, signal: null });
+  });
+
+  it('accepts tokens of a JWKS identity provider alongside its own', async () => {
+    const { publicKey, privateKey } = await generateKeyPair('ES256');
+    const jwk = { ...(await exportJWK(publicKey)), kid: 'idp-1', alg: 'ES256' };
+    const idp = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [jwk] }));
+    });
+    await new Promise<void>((resolve) => idp.listen(0, '127.0.0.1', resolve));
+    try {
+      const jwksUrl = `http://127.0.0.1:${(idp.address() as AddressInfo).port}/jwks.json`;
+      const jwksDb = join(tmp.dir, 'jwks.db');
+      const relay = await start([
+        '--port',
+        '0',
+        '--db',
+        jwksDb,
+        '--jwks-url',
+        jwksUrl,
+        '--jwks-audience',
+        'parley',
+      ]);
+      const sign = (aud: string) =>
+        new SignJWT({ name: 'Erin' })
+          .setProtectedHeader({ alg: 'ES256', kid: 'idp-1' })
+          .setSubject('erin')
+          .setAudience(aud)
+          .setExpirationTime('5m')
+          .sign(privateKey);
+      const created = await acs(relay.url, await sign('parley'), 'POST', '/chat/threads', {
+        topic: 'from the IdP',
+      });
+      expect(created.status).toBe(201);
+      expect(created.json.chatThread.createdByCommunicationIdentifier.rawId).toBe('erin');
+      expect((await acs(relay.url, await sign('elsewhere'), 'GET', '/chat/threads')).status).toBe(401);
+      const own = runBinary(['token', '--db', jwksDb, '--user', 'frank']).stdout;
+      expect((await acs(relay.url, own, 'GET', '/chat/threads')).status).toBe(200);
+      expect(await relay.stop()).toEqual({ code: 0, signal: null });
+    } finally {
+      await new Promise<void>((resolve) => idp.close(() => resolve()));
+    }
   });
 });
