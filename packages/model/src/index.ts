@@ -64,6 +64,7 @@ export {
   writeUserThread,
 } from './schema.ts';
 export type {
+  DeadLetterRow,
   DocStats,
   DocStore,
   LocalDocStore,
@@ -73,6 +74,9 @@ export type {
   MessageRow,
   OpRow,
   OpStore,
+  OutboxEntry,
+  OutboxOutcome,
+  OutboxRow,
   ReceiptRow,
   ReceiptStore,
   RelayStore,
@@ -81,6 +85,8 @@ export type {
   ThreadRow,
   ThreadStore,
   UsageRow,
+  WebhookStore,
+  WebhookSubscriptionRow,
 } from './storage.ts';
 export { type Limits, limits } from './limits.ts';
 export { sanitizeHtml } from './sanitizeHtml.ts';

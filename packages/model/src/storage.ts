@@ -156,6 +156,77 @@ export interface SettingsStore {
   set(key: string, value: string): void;
 }
 
+/** A webhook subscription (Event Grid style): where to deliver which events, signed with `secret`. */
+export interface WebhookSubscriptionRow {
+  readonly id: string;
+  /** The receiver's absolute http(s) URL. */
+  readonly url: string;
+  /** Short ACS event type names (`ChatMessageReceived`, …) the receiver wants. */
+  readonly eventTypes: readonly string[];
+  /** Only events of this thread, when set. */
+  readonly threadId: string | null;
+  /** HMAC-SHA256 key for the `webhook-signature` header. */
+  readonly secret: string;
+  readonly createdOn: string;
+}
+
+/** An event waiting in the outbox to be delivered to one subscription. */
+export interface OutboxEntry {
+  readonly subscriptionId: string;
+  /** The CloudEvent id: the same on every attempt, so receivers can drop duplicates. */
+  readonly eventId: string;
+  /** The CloudEvent JSON, exactly the bytes that are signed and posted. */
+  readonly body: string;
+  /** Milliseconds since the epoch. */
+  readonly createdAt: number;
+}
+
+/** An outbox row as stored: with its row id and delivery state. */
+export interface OutboxRow extends OutboxEntry {
+  readonly id: number;
+  readonly attempts: number;
+  /** When the next attempt may start (ms since the epoch). */
+  readonly dueAt: number;
+  readonly lastError: string | null;
+}
+
+/** An event given up on after too many attempts or too long. */
+export interface DeadLetterRow extends OutboxRow {
+  readonly deadAt: number;
+}
+
+/** How one delivery attempt ended: delivered (row removed), retry later, or dead-lettered. */
+export type OutboxOutcome =
+  | { readonly kind: 'delivered' }
+  | { readonly kind: 'retry'; readonly dueAt: number; readonly error: string }
+  | { readonly kind: 'dead'; readonly at: number; readonly error: string };
+
+/**
+ * Webhook subscriptions and their durable delivery outbox. `enqueue` is called inside the change's
+ * transaction, so an event exists if and only if its change committed.
+ */
+export interface WebhookStore {
+  /** Inserts or replaces a subscription by id. */
+  putSubscription(row: WebhookSubscriptionRow): void;
+  /** Deletes a subscription and its pending outbox rows; false when there was none. */
+  deleteSubscription(id: string): boolean;
+  /** All subscriptions, oldest first. */
+  listSubscriptions(): WebhookSubscriptionRow[];
+  /** Adds events to the outbox, due at once (attempts 0). */
+  enqueue(entries: readonly OutboxEntry[]): void;
+  /**
+   * Rows due at `now` (oldest due first, at most `limit`), leased: their `dueAt` moves to
+   * `now + leaseMs`, so a crash mid-delivery makes them due again and nothing is lost.
+   */
+  claim(now: number, limit: number, leaseMs: number): OutboxRow[];
+  /** Records an attempt's outcome (`attempts` + 1 on retry and dead). */
+  settle(id: number, outcome: OutboxOutcome): void;
+  /** Dead letters, newest first. */
+  deadLetters(options?: { readonly limit?: number; readonly subscriptionId?: string }): DeadLetterRow[];
+  /** Rows waiting in the outbox (not dead). */
+  outboxDepth(): number;
+}
+
 /** Everything the relay persists. */
 export interface RelayStore {
   readonly docs: DocStore;
@@ -165,6 +236,8 @@ export interface RelayStore {
   readonly ops: OpStore;
   readonly receipts: ReceiptStore;
   readonly settings: SettingsStore;
+  /** Webhook subscriptions and the delivery outbox. */
+  readonly webhooks: WebhookStore;
   /** Runs `fn` in one transaction: all its writes commit together, or none if it throws. Nests. */
   transaction<T>(fn: () => T): T;
   close(): void;

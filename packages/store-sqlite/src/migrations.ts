@@ -94,6 +94,45 @@ export const relayMigrations: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    name: 'webhook subscriptions, outbox and dead letters',
+    sql: `
+      CREATE TABLE webhook_subscriptions (
+        id TEXT PRIMARY KEY,
+        url TEXT NOT NULL,
+        event_types TEXT NOT NULL,
+        thread_id TEXT,
+        secret TEXT NOT NULL,
+        created_on TEXT NOT NULL
+      );
+
+      CREATE TABLE webhook_outbox (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        subscription_id TEXT NOT NULL,
+        event_id TEXT NOT NULL,
+        body TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        due_at INTEGER NOT NULL,
+        last_error TEXT
+      );
+      CREATE INDEX webhook_outbox_by_due ON webhook_outbox (due_at, id);
+      CREATE INDEX webhook_outbox_by_subscription ON webhook_outbox (subscription_id);
+
+      CREATE TABLE webhook_dead_letters (
+        id INTEGER PRIMARY KEY,
+        subscription_id TEXT NOT NULL,
+        event_id TEXT NOT NULL,
+        body TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        attempts INTEGER NOT NULL,
+        due_at INTEGER NOT NULL,
+        last_error TEXT,
+        dead_at INTEGER NOT NULL
+      );
+      CREATE INDEX webhook_dead_letters_by_time ON webhook_dead_letters (dead_at);
+    `,
+  },
 ];
 
 /** A Node client's local database (`createSqliteLocalStore`). */

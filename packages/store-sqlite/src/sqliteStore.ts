@@ -10,6 +10,7 @@ import { createSqliteOpStore } from './sqliteOpStore.ts';
 import { createSqliteReceiptStore } from './sqliteReceiptStore.ts';
 import { createSqliteSettingsStore } from './sqliteSettingsStore.ts';
 import { createSqliteThreadStore } from './sqliteThreadStore.ts';
+import { createSqliteWebhookStore } from './sqliteWebhookStore.ts';
 
 /** Options of `createSqliteStore`. */
 export interface SqliteStoreOptions {
@@ -65,6 +66,7 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteRelayStore
   const ops = createSqliteOpStore(db);
   const receipts = createSqliteReceiptStore(db);
   const settings = createSqliteSettingsStore(db);
+  const webhooks = createSqliteWebhookStore(db);
 
   return {
     path: options.path,
@@ -77,6 +79,7 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteRelayStore
     ops,
     receipts,
     settings,
+    webhooks,
     transaction<T>(fn: () => T): T {
       // better-sqlite3 turns a nested call into a savepoint; a throw rolls back to it and rethrows.
       return db.transaction(fn)();

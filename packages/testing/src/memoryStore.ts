@@ -4,6 +4,7 @@ import { createMemoryMessageIndex } from './memoryMessageIndex.ts';
 import { compareText, createMemoryTables, type MemoryTables, pairKey } from './memoryTables.ts';
 import { createMemoryMemberStore, createMemoryThreadStore } from './memoryThreadStores.ts';
 import { createUndoLog, setUndoable, type UndoLog } from './undoLog.ts';
+import { createMemoryWebhookStore } from './memoryWebhookStore.ts';
 
 function createMemoryOpStore(tables: MemoryTables, log: UndoLog): OpStore {
   return {
@@ -81,6 +82,7 @@ export function createMemoryStore(): RelayStore {
     ops: guard(createMemoryOpStore(tables, log)),
     receipts: guard(createMemoryReceiptStore(tables, log)),
     settings: guard(createMemorySettingsStore(tables, log)),
+    webhooks: guard(createMemoryWebhookStore(log)),
     transaction(fn) {
       if (closed) throw new Error('the store is closed');
       return log.run(fn);

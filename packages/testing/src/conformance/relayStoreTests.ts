@@ -6,6 +6,7 @@ import { messageIndexTests } from './messageIndexTests.ts';
 import { smallStoreTests } from './smallStoreTests.ts';
 import { threadStoreTests } from './threadStoreTests.ts';
 import { reopenTests, transactionTests } from './transactionTests.ts';
+import { webhookStoreTests } from './webhookStoreTests.ts';
 
 /** What `runRelayStoreTests` needs for each test: a fresh, empty store. */
 export type RelayStoreTestSetup = StoreTestSetup<RelayStore>;
@@ -33,6 +34,7 @@ export function runRelayStoreTests(name: string, setup: () => RelayStoreTestSetu
     threadStoreTests(harness);
     messageIndexTests(harness);
     smallStoreTests(harness);
+    webhookStoreTests(harness);
     transactionTests(harness);
     reopenTests(harness);
   });
