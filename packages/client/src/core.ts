@@ -6,6 +6,7 @@ import {
   pageDocName,
   parseDocName,
   randomId,
+  readMessages,
   readMeta,
   readPages,
   readUserThreads,
@@ -309,6 +310,15 @@ export const createCore = (options: CoreOptions) => {
       noteSeen,
       onThreadRecord,
       onHeadMeta,
+      findTopicUpdate: (threadId, topic) => {
+        const head = docs?.get(headDocName(threadId));
+        const meta = head ? readMeta(head) : undefined;
+        const page = meta ? docs?.get(pageDocName(threadId, meta.currentPage)) : undefined;
+        if (!page) return undefined;
+        return readMessages(page)
+          .reverse()
+          .find((m) => m.type === 'topicUpdated' && m.system?.topic === topic);
+      },
     });
     docs = createDocSync({
       storage,

@@ -35,6 +35,8 @@ export interface EventDiffOptions {
     record: UserThreadRecord | undefined,
     old: UserThreadRecord | undefined,
   ) => void;
+  /** The newest topicUpdated system message of a thread with this topic, if a loaded page has it. */
+  readonly findTopicUpdate?: (threadId: string, topic: string) => MessageRecord | undefined;
   /** Head meta changed (e.g. a new current page). */
   readonly onHeadMeta: (threadId: string, meta: ThreadMeta) => void;
 }
@@ -250,14 +252,25 @@ export const createEventDiff = (options: EventDiffOptions) => {
             meta.topic !== before.topic ||
             JSON.stringify(meta.metadata ?? {}) !== JSON.stringify(before.metadata ?? {})
           ) {
-            const editor = readMembers(doc).find((m) => m.id === (metaMap(doc).get('updatedBy') as string));
-            emitter.emit('chatThreadPropertiesUpdated', {
-              threadId,
-              version: String(Date.now()),
-              properties: { topic: meta.topic, metadata: { ...(meta.metadata ?? {}) } },
-              updatedOn: new Date(),
-              updatedBy: signalingParticipant(editor ?? { id: '' }),
-            });
+            const topicChanged = meta.topic !== before.topic;
+            const emit = () => {
+              // Who changed it: the initiator of the matching topicUpdated system message, when its
+              // page has arrived (the relay writes both in one transaction), else unknown.
+              const system = topicChanged ? options.findTopicUpdate?.(threadId, meta.topic) : undefined;
+              const by =
+                system?.system?.initiator ?? (metaMap(doc).get('updatedBy') as string | undefined) ?? '';
+              const editor = readMembers(doc).find((m) => m.id === by);
+              const when = system ? new Date(system.createdOn) : new Date();
+              emitter.emit('chatThreadPropertiesUpdated', {
+                threadId,
+                version: String(when.getTime()),
+                properties: { topic: meta.topic, metadata: { ...(meta.metadata ?? {}) } },
+                updatedOn: when,
+                updatedBy: signalingParticipant(editor ?? { id: by }),
+              });
+            };
+            if (topicChanged && options.findTopicUpdate) setTimeout(emit, 50);
+            else emit();
           }
           state.meta = meta;
           options.onHeadMeta(threadId, meta);

@@ -78,6 +78,7 @@ it('events in Node: typing, receipts, properties, participants, deletion', async
   expect(log.find((e) => e.event === 'chatThreadPropertiesUpdated')?.payload).toMatchObject({
     threadId,
     properties: { topic: 'renamed', metadata: { color: 'blue' } },
+    updatedBy: { id: { communicationUserId: 'gil' }, displayName: 'Gil' },
   });
   expect((await hana.getChatThreadClient(threadId).getProperties()).topic).toBe('renamed');
 
