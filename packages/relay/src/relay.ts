@@ -12,6 +12,7 @@ import { Committer } from './committer.ts';
 import { DocHost } from './docHost.ts';
 import { createAcsRoutes } from './http/acsRoutes.ts';
 import { createAdminRoutes } from './http/adminRoutes.ts';
+import { createInspectRoutes } from './http/inspectRoutes.ts';
 import { SessionHub } from './hub.ts';
 import { OpProcessor } from './opProcessor.ts';
 import { defaultPolicy } from './policy.ts';
@@ -193,6 +194,7 @@ export const createRelay = (options: RelayOptions): Relay => {
       ...(options.issueToken ? { issueToken: options.issueToken } : {}),
     }),
   );
+  app.route('/', createInspectRoutes({ store, ...(options.adminKey ? { adminKey: options.adminKey } : {}) }));
 
   const limits = { ...defaultSessionLimits, ...options.sessionLimits };
   const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxFrameBytes });
