@@ -24,9 +24,12 @@ export interface RelayHarness {
   close(): Promise<void>;
 }
 
-export const startRelay = async (store: RelayStore = createMemoryStore()): Promise<RelayHarness> => {
+export const startRelay = async (
+  store: RelayStore = createMemoryStore(),
+  relayOptions: { pageSize?: number } = {},
+): Promise<RelayHarness> => {
   const tokens = createHmacTokens({ secret: 'a-test-secret-of-at-least-32-bytes!!' });
-  const relay = createRelay({ store, verifyToken: tokens.verify });
+  const relay = createRelay({ store, verifyToken: tokens.verify, ...relayOptions });
   const server = serve({ fetch: relay.app.fetch, port: 0, hostname: '127.0.0.1' });
   server.on('upgrade', relay.handleUpgrade);
   await new Promise<void>((resolve) => {
