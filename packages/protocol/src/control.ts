@@ -5,6 +5,8 @@ export const MAX_CONTROL_BYTES = 16 * 1024;
 
 export interface AuthPayload {
   readonly token: string;
+  /** Optional protocol features the client understands, e.g. `['batch']`. */
+  readonly features?: readonly string[];
 }
 
 export interface AuthResultPayload {
@@ -61,7 +63,9 @@ export const decodeControlObject = (payload: Uint8Array): Record<string, unknown
 export const decodeAuth = (payload: Uint8Array): AuthPayload => {
   const o = decodeControlObject(payload);
   if (typeof o.token !== 'string' || o.token.length === 0) throw bad('token missing');
-  return { token: o.token };
+  if (!Array.isArray(o.features)) return { token: o.token };
+  const features = o.features.filter((f): f is string => typeof f === 'string').slice(0, 16);
+  return { token: o.token, features };
 };
 
 export const decodeSubscribe = (payload: Uint8Array): SubscribePayload => {

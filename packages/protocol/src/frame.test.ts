@@ -50,7 +50,7 @@ describe('frames', () => {
   it('every type id is known and named, and no other id is', () => {
     for (const t of allTypes) expect(isMessageType(t)).toBe(true);
     expect(new Set(allTypes).size).toBe(allTypes.length);
-    for (const t of [-1, 13, 99, 1.5]) expect(isMessageType(t)).toBe(false);
+    for (const t of [-1, 14, 99, 1.5]) expect(isMessageType(t)).toBe(false);
     expect(messageTypeName(99)).toBeUndefined();
   });
 

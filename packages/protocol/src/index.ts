@@ -1,3 +1,4 @@
+export { decodeBatch, encodeBatch } from './batch.ts';
 export {
   type AuthPayload,
   type AuthResultPayload,

@@ -28,6 +28,9 @@ export const MessageType = {
   Pong: 11,
   /** client → relay: replace the session's token before it expires, `{token}`. */
   Reauth: 12,
+  /** relay → client, doc name empty: several frames in one WebSocket message (see `batch.ts`);
+   * sent only to sessions whose Auth listed the `batch` feature. */
+  Batch: 13,
 } as const;
 
 export type MessageTypeName = keyof typeof MessageType;

@@ -1,5 +1,6 @@
 import {
   deleteMember,
+  membersMap,
   headDocName,
   isUserId,
   type MemberRecord,
@@ -188,7 +189,7 @@ export class OpProcessor {
         this.#touchUserThread(m.id, ctx.row.id, { topic: op.topic! });
     }
     this.#d.store.threads.put(ctx.row);
-    const members = readMembers(ctx.head.doc).map((m) => m.id);
+    const members = [...membersMap(ctx.head.doc).keys()];
     this.#emit('threadUpdated', {
       threadId: op.threadId,
       actor,
@@ -226,7 +227,7 @@ export class OpProcessor {
     const ctx = this.#thread(threadId);
     const me = this.#member(ctx, actor.userId);
     this.#roleCheck(me, 'addParticipants');
-    const current = new Set(readMembers(ctx.head.doc).map((m) => m.id));
+    const current = new Set([...membersMap(ctx.head.doc).keys()]);
     const { accepted, invalid } = this.#screenParticipants(participants, current, current.size);
     if (accepted.length === 0 && invalid.length > 0) {
       const first = invalid[0]!;
@@ -263,7 +264,7 @@ export class OpProcessor {
       });
     }
     this.#d.store.threads.put(ctx.row);
-    const members = readMembers(ctx.head.doc).map((m) => m.id);
+    const members = [...membersMap(ctx.head.doc).keys()];
     this.#emit('participantsAdded', {
       threadId,
       actor,
@@ -290,7 +291,7 @@ export class OpProcessor {
     const target = readMember(ctx.head.doc, userId);
     if (!target) throw new ParleyError('PARTICIPANT_NOT_FOUND', `${userId} is not a member of ${threadId}.`);
     const at = this.#iso();
-    const membersBefore = readMembers(ctx.head.doc).map((m) => m.id);
+    const membersBefore = [...membersMap(ctx.head.doc).keys()];
     this.#appendSystem(ctx, 'participantRemoved', actor, {
       participants: [{ id: target.id, displayName: target.displayName }],
       initiator: actor.userId,
@@ -410,7 +411,7 @@ export class OpProcessor {
       ...(op.metadata ? { metadata: op.metadata } : {}),
       ...(op.replyTo ? { replyTo: op.replyTo } : {}),
     });
-    const members = readMembers(ctx.head.doc).map((m) => m.id);
+    const members = [...membersMap(ctx.head.doc).keys()];
     this.#emit('messageSent', { threadId: op.threadId, actor, message, members });
     return {
       status: 'accepted',
@@ -433,7 +434,7 @@ export class OpProcessor {
       version: message.version + 1,
     });
     const edited = readMessage(page.doc, op.messageId)!;
-    const members = readMembers(ctx.head.doc).map((m) => m.id);
+    const members = [...membersMap(ctx.head.doc).keys()];
     this.#emit('messageEdited', { threadId: op.threadId, actor, message: edited, members });
     return { status: 'accepted', at, threadId: op.threadId, messageId: op.messageId, seq: message.seq };
   }
@@ -451,7 +452,7 @@ export class OpProcessor {
     const row = this.#d.store.messages.get(threadId, messageId)!;
     this.#d.store.messages.put({ ...row, deletedOn: at });
     const deleted = readMessage(page.doc, messageId)!;
-    const members = readMembers(ctx.head.doc).map((m) => m.id);
+    const members = [...membersMap(ctx.head.doc).keys()];
     this.#emit('messageDeleted', { threadId, actor, message: deleted, members });
     return { status: 'accepted', at, threadId, messageId, seq: message.seq };
   }

@@ -4,6 +4,7 @@ import {
   decodeAuth,
   decodeFrame,
   decodeSubscribe,
+  encodeBatch,
   encodeControl,
   encodeFrame,
   type ErrorCode,
@@ -38,6 +39,9 @@ export interface Subscription {
 
 let sessionCounter = 0;
 
+/** update bytes → the Sync frame carrying them, shared by every unrestricted subscriber. */
+const sharedFrames = new WeakMap<Uint8Array, Uint8Array>();
+
 /**
  * One client connection on `/v1/sync`: authenticates with the first frame, then multiplexes
  * subscriptions to many docs. Frames of one session are handled in order.
@@ -57,6 +61,10 @@ export class SyncSession {
   readonly #frames: TokenBucket;
   readonly #bytes: TokenBucket;
   #lastRateError = 0;
+  /** The client understands Batch frames: everything sent in one turn goes out as one message. */
+  #batching = false;
+  #outbox: Uint8Array[] = [];
+  #outboxBytes = 0;
 
   constructor(hub: SessionHub, transport: SessionTransport, limits: SessionLimits) {
     this.id = `s${++sessionCounter}-${Math.random().toString(36).slice(2, 8)}`;
@@ -118,7 +126,9 @@ export class SyncSession {
       const frame = decodeFrame(data, this.#limits);
       if (frame.type !== MessageType.Auth)
         throw new ParleyError('UNAUTHORIZED', 'The first frame must authenticate.');
-      token = decodeAuth(frame.payload).token;
+      const auth = decodeAuth(frame.payload);
+      token = auth.token;
+      this.#batching = auth.features?.includes('batch') ?? false;
     } catch (error) {
       this.close(isParleyError(error) && error.code !== 'MALFORMED_FRAME' ? error.code : 'UNAUTHORIZED');
       return;
@@ -325,8 +335,21 @@ export class SyncSession {
   }
 
   #deliver(sub: Subscription, hosted: HostedDoc, update: Uint8Array): void {
-    const body = sub.access.hidden ? redactUpdate(hosted.doc, update, sub.access.hidden) : update;
-    this.#sendSync(sub.docName, syncUpdatePayload(body));
+    if (sub.access.hidden) {
+      this.#sendSync(sub.docName, syncUpdatePayload(redactUpdate(hosted.doc, update, sub.access.hidden)));
+      return;
+    }
+    // Every unrestricted subscriber of a doc gets the same bytes: encode the frame once.
+    let frame = sharedFrames.get(update);
+    if (!frame) {
+      frame = encodeFrame({
+        docName: sub.docName,
+        type: MessageType.Sync,
+        payload: syncUpdatePayload(update),
+      });
+      sharedFrames.set(update, frame);
+    }
+    this.#send(frame);
   }
 
   #sendSync(docName: string, payload: Uint8Array): void {
@@ -343,8 +366,23 @@ export class SyncSession {
       this.close('RATE_LIMITED', 'The client is not reading fast enough.');
       return;
     }
-    this.#transport.send(frame);
     this.#hub.metrics.framesOut?.(frame.length);
+    if (!this.#batching) {
+      this.#transport.send(frame);
+      return;
+    }
+    if (this.#outbox.length === 0) queueMicrotask(() => this.#flushOutbox());
+    this.#outbox.push(frame);
+    this.#outboxBytes += frame.length;
+    if (this.#outboxBytes > 512 * 1024) this.#flushOutbox();
+  }
+
+  #flushOutbox(): void {
+    const frames = this.#outbox;
+    if (frames.length === 0 || this.#closed) return;
+    this.#outbox = [];
+    this.#outboxBytes = 0;
+    this.#transport.send(frames.length === 1 ? frames[0]! : encodeBatch(frames));
   }
 
   sendCode(
@@ -370,6 +408,7 @@ export class SyncSession {
 
   close(code: ErrorCode, message?: string): void {
     if (this.#closed) return;
+    this.#flushOutbox();
     this.#closed = true;
     clearTimeout(this.#authTimer);
     clearTimeout(this.#expiryTimer);

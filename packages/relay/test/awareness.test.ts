@@ -23,14 +23,19 @@ const presence = (client: WireClient, docName: string, clientID?: number) => {
   const awareness = new Awareness(doc);
   const seen = new Awareness(new Y.Doc());
   client.onFrame = (f) => {
-    if (f.type === MessageType.Awareness && f.docName === docName) applyAwarenessUpdate(seen, f.payload, 'remote');
+    if (f.type === MessageType.Awareness && f.docName === docName)
+      applyAwarenessUpdate(seen, f.payload, 'remote');
   };
   return {
     awareness,
     seen,
     publish(state: Record<string, unknown>) {
       awareness.setLocalState(state);
-      client.sendFrame({ docName, type: MessageType.Awareness, payload: encodeAwarenessUpdate(awareness, [doc.clientID]) });
+      client.sendFrame({
+        docName,
+        type: MessageType.Awareness,
+        payload: encodeAwarenessUpdate(awareness, [doc.clientID]),
+      });
     },
     destroy() {
       awareness.destroy();
@@ -42,10 +47,17 @@ const presence = (client: WireClient, docName: string, clientID?: number) => {
 describe('awareness relay', () => {
   it('stamps the authenticated user, refuses another session’s client id, and fans out only to members', async () => {
     const threadId = newThreadId();
-    await relay.relay.operations.apply(actor('alice'), { type: 'createThread', threadId, topic: 'p', participants: [{ id: 'bob' }, { id: 'mallory' }] });
+    await relay.relay.operations.apply(actor('alice'), {
+      type: 'createThread',
+      threadId,
+      topic: 'p',
+      participants: [{ id: 'bob' }, { id: 'mallory' }],
+    });
     const head = headDocName(threadId);
     const [alice, bob, mallory, outsider] = await Promise.all(
-      ['alice', 'bob', 'mallory', 'oscar'].map(async (u) => WireClient.connect(relay.url, await relay.token(u, { displayName: u.toUpperCase() }))),
+      ['alice', 'bob', 'mallory', 'oscar'].map(async (u) =>
+        WireClient.connect(relay.url, await relay.token(u, { displayName: u.toUpperCase() })),
+      ),
     );
     for (const c of [alice!, bob!, mallory!]) await c.subscribe(head);
     expect(await outsider!.subscribe(head)).toMatchObject({ status: 'denied', code: 'NOT_A_MEMBER' });
@@ -69,7 +81,11 @@ describe('awareness relay', () => {
     expect(outsider!.frames.some((f) => f.type === MessageType.Awareness)).toBe(false);
 
     // Removing mallory drops its state for everyone.
-    await relay.relay.operations.apply(actor('alice'), { type: 'removeParticipant', threadId, userId: 'mallory' });
+    await relay.relay.operations.apply(actor('alice'), {
+      type: 'removeParticipant',
+      threadId,
+      userId: 'mallory',
+    });
     await bob!.until(() => !b.seen.getStates().has(2222));
     for (const p of [a, b, m, m2]) p.destroy();
     for (const c of [alice!, bob!, mallory!, outsider!]) c.close();
@@ -77,8 +93,19 @@ describe('awareness relay', () => {
 
   it('a receipt published on awareness is recorded durably for members who were offline', async () => {
     const threadId = newThreadId();
-    await relay.relay.operations.apply(actor('alice'), { type: 'createThread', threadId, topic: 'r', participants: [{ id: 'bob' }] });
-    const sent = await relay.relay.operations.apply(actor('alice'), { type: 'sendMessage', threadId, messageId: 'msg-00000001', content: 'read me', messageType: 'text' });
+    await relay.relay.operations.apply(actor('alice'), {
+      type: 'createThread',
+      threadId,
+      topic: 'r',
+      participants: [{ id: 'bob' }],
+    });
+    const sent = await relay.relay.operations.apply(actor('alice'), {
+      type: 'sendMessage',
+      threadId,
+      messageId: 'msg-00000001',
+      content: 'read me',
+      messageType: 'text',
+    });
     const bob = await WireClient.connect(relay.url, await relay.token('bob'));
     const head = headDocName(threadId);
     await bob.subscribe(head);
@@ -86,7 +113,11 @@ describe('awareness relay', () => {
     b.publish({ read: { messageId: 'msg-00000001' } });
     await bob.until(() => relay.relay.operations.listReadReceipts(actor('alice'), threadId).items.length > 0);
     expect(relay.relay.operations.listReadReceipts(actor('alice'), threadId).items).toEqual([
-      expect.objectContaining({ userId: 'bob', messageId: 'msg-00000001', seq: sent.status === 'accepted' ? sent.seq : -1 }),
+      expect.objectContaining({
+        userId: 'bob',
+        messageId: 'msg-00000001',
+        seq: sent.status === 'accepted' ? sent.seq : -1,
+      }),
     ]);
     b.destroy();
     bob.close();

@@ -87,6 +87,8 @@ describe('sync over /v1/sync', () => {
     expect(readMessages(doc).at(-1)?.content).toBe('late');
     expect(provider.wsconnected).toBe(true);
     provider.destroy();
+    // Clients that asked for batches get one WebSocket message per turn.
+    expect(alice.batches).toBeGreaterThan(0);
     alice.close();
     bob.close();
   });

@@ -22,7 +22,13 @@ const connect = async (userId: string) => {
 };
 const actor = (userId: string) => ({ userId, displayName: userId, scope: 'chat' as const });
 const send = (userId: string, threadId: string, content: string, messageId = randomId()) =>
-  relay.relay.operations.apply(actor(userId), { type: 'sendMessage', threadId, messageId, content, messageType: 'text' });
+  relay.relay.operations.apply(actor(userId), {
+    type: 'sendMessage',
+    threadId,
+    messageId,
+    content,
+    messageType: 'text',
+  });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const concat = (chunks: Uint8Array[]): Buffer => Buffer.concat(chunks.map((c) => Buffer.from(c)));
@@ -31,7 +37,12 @@ const leaks = (bytes: Buffer, markers: string[]) => markers.filter((m) => bytes.
 describe('history visibility', () => {
   it('members added with "none" and "since T" see exactly their share, and no hidden byte ever reaches their sockets', async () => {
     const threadId = newThreadId();
-    await relay.relay.operations.apply(actor('alice'), { type: 'createThread', threadId, topic: 'history', participants: [{ id: 'bob' }] });
+    await relay.relay.operations.apply(actor('alice'), {
+      type: 'createThread',
+      threadId,
+      topic: 'history',
+      participants: [{ id: 'bob' }],
+    });
     const hidden: { id: string; content: string }[] = [];
     for (let i = 0; i < 5; i++) {
       const content = `HIDDEN-${i}-${randomId(10)}`;
@@ -48,7 +59,11 @@ describe('history visibility', () => {
       await send('bob', threadId, `VISIBLE-${i}`);
     }
     // carol: since T (straddles page 0); dave: nothing before his join (a new page starts).
-    await relay.relay.operations.apply(actor('alice'), { type: 'addParticipants', threadId, participants: [{ id: 'carol', shareHistoryTime: T }] });
+    await relay.relay.operations.apply(actor('alice'), {
+      type: 'addParticipants',
+      threadId,
+      participants: [{ id: 'carol', shareHistoryTime: T }],
+    });
     await relay.relay.operations.apply(actor('alice'), {
       type: 'addParticipants',
       threadId,
@@ -63,7 +78,10 @@ describe('history visibility', () => {
     expect(pages.length).toBe(2);
     expect(await carol.subscribe(pageDocName(threadId, 0))).toMatchObject({ status: 'granted' });
     expect(await carol.subscribe(pageDocName(threadId, 1))).toMatchObject({ status: 'granted' });
-    expect(await dave.subscribe(pageDocName(threadId, 0))).toMatchObject({ status: 'denied', code: 'HISTORY_NOT_VISIBLE' });
+    expect(await dave.subscribe(pageDocName(threadId, 0))).toMatchObject({
+      status: 'denied',
+      code: 'HISTORY_NOT_VISIBLE',
+    });
     expect(await dave.subscribe(pageDocName(threadId, 1))).toMatchObject({ status: 'granted' });
 
     // The same page through the y-websocket endpoint, recording every byte.
@@ -75,26 +93,52 @@ describe('history visibility', () => {
       }
     }
     const ydoc = new Y.Doc();
-    const provider = new WebsocketProvider(`${relay.url.replace('http', 'ws')}/v1/yjs`, pageDocName(threadId, 0), ydoc, {
-      WebSocketPolyfill: RecordingWebSocket as never,
-      params: { token: await relay.token('carol') },
-      disableBc: true,
-    });
+    const provider = new WebsocketProvider(
+      `${relay.url.replace('http', 'ws')}/v1/yjs`,
+      pageDocName(threadId, 0),
+      ydoc,
+      {
+        WebSocketPolyfill: RecordingWebSocket as never,
+        params: { token: await relay.token('carol') },
+        disableBc: true,
+      },
+    );
     await new Promise<void>((resolve) => provider.once('sync', () => resolve()));
 
     // Later changes to hidden messages: edits and deletes, then a visible message.
     const editMarker = `HIDDEN-EDIT-${randomId(10)}`;
-    await relay.relay.operations.apply(actor('alice'), { type: 'editMessage', threadId, messageId: hidden[1]!.id, content: editMarker });
-    await relay.relay.operations.apply(actor('alice'), { type: 'deleteMessage', threadId, messageId: hidden[2]!.id });
+    await relay.relay.operations.apply(actor('alice'), {
+      type: 'editMessage',
+      threadId,
+      messageId: hidden[1]!.id,
+      content: editMarker,
+    });
+    await relay.relay.operations.apply(actor('alice'), {
+      type: 'deleteMessage',
+      threadId,
+      messageId: hidden[2]!.id,
+    });
     await send('alice', threadId, 'VISIBLE-late');
-    await carol.until(() => readMessages(carol.doc(pageDocName(threadId, 1))).some((m) => m.content === 'VISIBLE-late'));
-    await dave.until(() => readMessages(dave.doc(pageDocName(threadId, 1))).some((m) => m.content === 'VISIBLE-late'));
+    await carol.until(() =>
+      readMessages(carol.doc(pageDocName(threadId, 1))).some((m) => m.content === 'VISIBLE-late'),
+    );
+    await dave.until(() =>
+      readMessages(dave.doc(pageDocName(threadId, 1))).some((m) => m.content === 'VISIBLE-late'),
+    );
     await sleep(100);
 
     const carolPage0 = readMessages(carol.doc(pageDocName(threadId, 0)));
     expect(carolPage0.filter((m) => m.type === 'text').map((m) => m.content)).toEqual(visible);
-    expect(readMessages(ydoc).filter((m) => m.type === 'text').map((m) => m.content)).toEqual(visible);
-    expect(readMessages(dave.doc(pageDocName(threadId, 1))).filter((m) => m.type === 'text').map((m) => m.content)).toEqual(['VISIBLE-late']);
+    expect(
+      readMessages(ydoc)
+        .filter((m) => m.type === 'text')
+        .map((m) => m.content),
+    ).toEqual(visible);
+    expect(
+      readMessages(dave.doc(pageDocName(threadId, 1)))
+        .filter((m) => m.type === 'text')
+        .map((m) => m.content),
+    ).toEqual(['VISIBLE-late']);
     for (const d of [carol.doc(pageDocName(threadId, 0)), ydoc]) {
       expect(d.store.pendingStructs).toBeNull();
       expect(d.store.pendingDs).toBeNull();
@@ -109,15 +153,25 @@ describe('history visibility', () => {
     expect(leaks(concat(bob.received), markers).length).toBeGreaterThan(0);
     // HTTP reads apply the same rule.
     const listed = await relay.relay.operations.listMessages(actor('carol'), threadId, { maxPageSize: 200 });
-    expect(listed.items.filter((m) => m.type === 'text').map((m) => m.content)).toEqual(['VISIBLE-late', ...[...visible].reverse()]);
-    await expect(relay.relay.operations.getMessage(actor('carol'), threadId, hidden[0]!.id)).rejects.toMatchObject({ code: 'MESSAGE_NOT_FOUND' });
+    expect(listed.items.filter((m) => m.type === 'text').map((m) => m.content)).toEqual([
+      'VISIBLE-late',
+      ...[...visible].reverse(),
+    ]);
+    await expect(
+      relay.relay.operations.getMessage(actor('carol'), threadId, hidden[0]!.id),
+    ).rejects.toMatchObject({ code: 'MESSAGE_NOT_FOUND' });
     provider.destroy();
     for (const c of [carol, dave, bob]) c.close();
   });
 
   it('a member re-added with full history is told to drop its copy and then sees what it could not before', async () => {
     const threadId = newThreadId();
-    await relay.relay.operations.apply(actor('alice'), { type: 'createThread', threadId, topic: 'regen', participants: [] });
+    await relay.relay.operations.apply(actor('alice'), {
+      type: 'createThread',
+      threadId,
+      topic: 'regen',
+      participants: [],
+    });
     await send('alice', threadId, 'OLD-SECRET');
     await relay.relay.operations.apply(actor('alice'), {
       type: 'addParticipants',
@@ -127,12 +181,23 @@ describe('history visibility', () => {
     const erin = await connect('erin');
     const granted = await erin.subscribe(headDocName(threadId));
     expect(granted).toMatchObject({ status: 'granted', generation: 1 });
-    expect(await erin.subscribe(pageDocName(threadId, 0))).toMatchObject({ status: 'denied', code: 'HISTORY_NOT_VISIBLE' });
+    expect(await erin.subscribe(pageDocName(threadId, 0))).toMatchObject({
+      status: 'denied',
+      code: 'HISTORY_NOT_VISIBLE',
+    });
 
-    await relay.relay.operations.apply(actor('alice'), { type: 'removeParticipant', threadId, userId: 'erin' });
+    await relay.relay.operations.apply(actor('alice'), {
+      type: 'removeParticipant',
+      threadId,
+      userId: 'erin',
+    });
     await erin.until(() => erin.revoked.has(headDocName(threadId)));
     expect(erin.revoked.get(headDocName(threadId))?.code).toBe('NOT_A_MEMBER');
-    await relay.relay.operations.apply(actor('alice'), { type: 'addParticipants', threadId, participants: [{ id: 'erin' }] });
+    await relay.relay.operations.apply(actor('alice'), {
+      type: 'addParticipants',
+      threadId,
+      participants: [{ id: 'erin' }],
+    });
 
     // The local copy was built under generation 1: the relay says to drop it.
     await erin.subscribe(headDocName(threadId), 1);
@@ -140,7 +205,9 @@ describe('history visibility', () => {
     erin.docs.delete(headDocName(threadId));
     expect(await erin.subscribe(headDocName(threadId))).toMatchObject({ status: 'granted', generation: 2 });
     expect(await erin.subscribe(pageDocName(threadId, 0))).toMatchObject({ status: 'granted' });
-    expect(readMessages(erin.doc(pageDocName(threadId, 0))).some((m) => m.content === 'OLD-SECRET')).toBe(true);
+    expect(readMessages(erin.doc(pageDocName(threadId, 0))).some((m) => m.content === 'OLD-SECRET')).toBe(
+      true,
+    );
     erin.close();
   });
 
@@ -148,7 +215,12 @@ describe('history visibility', () => {
     const x = newThreadId();
     const y = newThreadId();
     for (const t of [x, y]) {
-      await relay.relay.operations.apply(actor('alice'), { type: 'createThread', threadId: t, topic: t, participants: [{ id: 'frank' }] });
+      await relay.relay.operations.apply(actor('alice'), {
+        type: 'createThread',
+        threadId: t,
+        topic: t,
+        participants: [{ id: 'frank' }],
+      });
     }
     const frank = await connect('frank');
     for (const t of [x, y]) {
@@ -158,13 +230,19 @@ describe('history visibility', () => {
     const framesBefore = frank.frames.length;
     // Removal and a message in the same turn: the message must not reach frank.
     const [removed] = await Promise.all([
-      relay.relay.operations.apply(actor('alice'), { type: 'removeParticipant', threadId: x, userId: 'frank' }),
+      relay.relay.operations.apply(actor('alice'), {
+        type: 'removeParticipant',
+        threadId: x,
+        userId: 'frank',
+      }),
       send('alice', x, 'AFTER-REMOVAL'),
     ]);
     expect(removed.status).toBe('accepted');
     await send('alice', x, 'AFTER-REMOVAL-2');
     await send('alice', y, 'STILL-HERE');
-    await frank.until(() => readMessages(frank.doc(pageDocName(y, 0))).some((m) => m.content === 'STILL-HERE'));
+    await frank.until(() =>
+      readMessages(frank.doc(pageDocName(y, 0))).some((m) => m.content === 'STILL-HERE'),
+    );
     const after = frank.frames.slice(framesBefore);
     const xDocs = after.filter((f) => f.docName.startsWith(headDocName(x)));
     expect(xDocs.every((f) => f.type === MessageType.Revoke)).toBe(true);
@@ -172,7 +250,11 @@ describe('history visibility', () => {
     expect(leaks(concat(frank.received), ['AFTER-REMOVAL'])).toEqual([]);
     expect(frank.closeCode).toBeUndefined();
     // The user doc records the removal; re-subscribing is refused.
-    await frank.until(() => Boolean((frank.doc('user:frank').getMap('threads').get(x) as { removedOn?: string } | undefined)?.removedOn));
+    await frank.until(() =>
+      Boolean(
+        (frank.doc('user:frank').getMap('threads').get(x) as { removedOn?: string } | undefined)?.removedOn,
+      ),
+    );
     expect(await frank.subscribe(headDocName(x))).toMatchObject({ status: 'denied', code: 'NOT_A_MEMBER' });
     frank.close();
   });

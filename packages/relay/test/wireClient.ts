@@ -10,6 +10,7 @@ import {
 import {
   type CodePayload,
   decodeAuthResult,
+  decodeBatch,
   decodeCode,
   decodeFrame,
   decodeSubscription,
@@ -62,7 +63,11 @@ export class WireClient {
       ws.once('error', reject);
     });
     const client = new WireClient(ws);
-    client.sendFrame({ docName: '', type: MessageType.Auth, payload: encodeControl({ token }) });
+    client.sendFrame({
+      docName: '',
+      type: MessageType.Auth,
+      payload: encodeControl({ token, features: ['batch'] }),
+    });
     await client.until(() => client.userId !== '' || client.closeCode !== undefined);
     return client;
   }
@@ -152,6 +157,19 @@ export class WireClient {
   #onMessage(data: Uint8Array): void {
     this.received.push(data);
     const frame = decodeFrame(data, { maxFrameBytes: 64 * 1024 * 1024, maxNameBytes: 512 });
+    if (frame.type === MessageType.Batch) {
+      this.batches++;
+      for (const inner of decodeBatch(frame.payload))
+        this.#onFrame(decodeFrame(inner, { maxFrameBytes: 64 * 1024 * 1024, maxNameBytes: 512 }));
+      return;
+    }
+    this.#onFrame(frame);
+  }
+
+  /** How many Batch frames arrived. */
+  batches = 0;
+
+  #onFrame(frame: Frame): void {
     this.frames.push(frame);
     switch (frame.type) {
       case MessageType.AuthResult:
