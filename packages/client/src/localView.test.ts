@@ -80,7 +80,7 @@ const setup = () => {
   const src = (): ViewSource => ({
     userId: 'me',
     userDoc: user,
-    head: () => head,
+    head: (t) => (t === T ? head : undefined),
     page: (_t, p) => (p === 0 ? page : undefined),
     ops: indexOps(user, new Set()),
   });
@@ -176,8 +176,12 @@ describe('local view', () => {
       threadParticipants(src(), T).map((p) => (p.id as { communicationUserId: string }).communicationUserId),
     ).toEqual(['me', 'carol']);
     const items = threadItems(src());
-    expect(items.map((i) => i.id)).toEqual([T, 'thread-bbbbbbbb']);
-    expect(items[0]?.lastMessageReceivedOn?.toISOString()).toBe(at(2));
-    expect(items[0]?.unreadCount).toBe(1);
+    // The thread made offline (created at 01:00) is newer than T's last message (00:00:02).
+    expect(items.map((i) => [i.id, i.topic])).toEqual([
+      ['thread-bbbbbbbb', 'offline thread'],
+      [T, 'new topic'],
+    ]);
+    expect(items[1]?.lastMessageReceivedOn?.toISOString()).toBe(at(2));
+    expect(items[1]?.unreadCount).toBe(1);
   });
 });

@@ -230,9 +230,11 @@ const ownReadSeq = (src: ViewSource, threadId: string): number => {
 /** ACS `ChatThreadItem` list entries, most recent activity first. */
 export const threadItems = (src: ViewSource): ChatThreadItem[] => {
   const items: ChatThreadItem[] = [];
+  const created = new Map<string, Date>();
   for (const id of knownThreadIds(src)) {
     const props = threadProperties(src, id);
     if (!props) continue;
+    created.set(id, props.createdOn);
     const head = src.head(id);
     const meta = head ? readMeta(head) : undefined;
     const item: ChatThreadItem = { id, topic: props.topic };
@@ -242,7 +244,8 @@ export const threadItems = (src: ViewSource): ChatThreadItem[] => {
     if (meta) item.unreadCount = unreadCount(src, id, meta.lastSeq, meta.currentPage);
     items.push(item);
   }
-  const activity = (i: ChatThreadItem) => (i.lastMessageReceivedOn ?? new Date(0)).getTime();
+  const activity = (i: ChatThreadItem) =>
+    (i.lastMessageReceivedOn ?? created.get(i.id) ?? new Date(0)).getTime();
   return items.sort((a, b) => activity(b) - activity(a) || a.id.localeCompare(b.id));
 };
 
