@@ -1,0 +1,470 @@
+import {
+  headDocName,
+  newThreadId,
+  type OpEnvelope,
+  opsMap,
+  randomId,
+  readResult,
+  userDocName,
+  writeOp,
+} from '@parley/model';
+import { encodeControl, encodeFrame, errorCodes, httpStatusOf, MessageType } from '@parley/protocol';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { encodeAwarenessUpdate } from '../src/awarenessCodec.ts';
+import { startTestRelay, type TestRelay } from './harness.ts';
+import { syncPayload, WireClient } from './wireClient.ts';
+
+/**
+ * Fuzzing every input the relay takes from the network: frames, Yjs updates into a `user:` doc,
+ * op payloads (through user docs and HTTP) and awareness. After each batch a healthy session must
+ * still be served, no internal error may have been raised, and RSS must stay bounded.
+ * Reproduce a failure with PARLEY_FUZZ_SEED=<seed>; run longer with PARLEY_FUZZ_RUNS=<n>.
+ */
+const SEED = Number(process.env.PARLEY_FUZZ_SEED ?? Date.now() % 2 ** 31);
+const RUNS = Number(process.env.PARLEY_FUZZ_RUNS ?? 150);
+const RSS_BUDGET = 300 * 1024 * 1024;
+const AUTH_TIMEOUT_MS = 1500;
+console.log(`fuzz seed ${SEED} (rerun with PARLEY_FUZZ_SEED=${SEED}), ${RUNS} runs per batch`);
+
+let relay: TestRelay;
+let alice: WireClient;
+let threadId = '';
+const internal: unknown[] = [];
+let rssBefore = 0;
+let batch = 0;
+const sample = <T>(arb: fc.Arbitrary<T>, runs = RUNS): T[] =>
+  fc.sample(arb, { numRuns: runs, seed: SEED + ++batch });
+
+beforeAll(async () => {
+  relay = await startTestRelay({
+    onInternalError: (e) => internal.push(e),
+    sessionLimits: { authTimeoutMs: AUTH_TIMEOUT_MS },
+  });
+  alice = await connect('alice');
+  threadId = newThreadId();
+  const created = await alice.op({
+    type: 'createThread',
+    threadId,
+    topic: 'fuzz',
+    participants: [{ id: 'fuzz' }, { id: 'bob' }],
+  });
+  expect(created.status).toBe('accepted');
+  rssBefore = process.memoryUsage().rss;
+});
+
+afterAll(async () => {
+  alice?.close();
+  await relay?.stop();
+});
+
+const connect = async (userId: string) => {
+  const c = await WireClient.connect(relay.url, await relay.token(userId, { displayName: userId }));
+  await c.subscribe(userDocName(userId));
+  return c;
+};
+
+/** The relay is alive, serves other sessions, raised no internal error and kept memory bounded. */
+const assertHealthy = async (what: string) => {
+  const context = `${what}, seed ${SEED}`;
+  const res = await fetch(`${relay.url}/healthz`);
+  expect(res.status, context).toBe(200);
+  const sent = await alice.op({
+    type: 'sendMessage',
+    threadId,
+    messageId: randomId(),
+    content: `still here after ${what}`,
+    messageType: 'text',
+  });
+  expect(sent.status, context).toBe('accepted');
+  expect(internal.map(String), context).toEqual([]);
+  expect(process.memoryUsage().rss - rssBefore, `${context}: RSS growth`).toBeLessThan(RSS_BUDGET);
+};
+
+/** Sends frames on a fuzzing session, reconnecting when the relay closes it, then round-trips a ping. */
+const blast = async (userId: string, frames: Uint8Array[], setup?: (c: WireClient) => Promise<void>) => {
+  let c: WireClient | undefined;
+  let closes = 0;
+  for (const f of frames) {
+    if (!c || c.closeCode !== undefined) {
+      if (c) closes++;
+      c = await connect(userId);
+      await setup?.(c);
+    }
+    c.sendRaw(f);
+  }
+  if (c && c.closeCode === undefined) {
+    const pongs = () => c!.frames.filter((f) => f.type === MessageType.Pong).length;
+    const before = pongs();
+    c.sendFrame({ docName: '', type: MessageType.Ping, payload: new Uint8Array(0) });
+    await c.until(() => pongs() > before || c!.closeCode !== undefined, 20_000);
+    c.close();
+  }
+  return { closes, errors: c?.errors ?? [] };
+};
+
+/** Byte-level mutations of a valid input: flips, truncation, insertion, duplication, varint bombs. */
+const mutation = fc.oneof(
+  fc.record({ kind: fc.constant('flip' as const), at: fc.nat(), value: fc.integer({ min: 0, max: 255 }) }),
+  fc.record({ kind: fc.constant('truncate' as const), at: fc.nat() }),
+  fc.record({ kind: fc.constant('insert' as const), at: fc.nat(), bytes: fc.uint8Array({ maxLength: 8 }) }),
+  fc.record({ kind: fc.constant('bomb' as const), at: fc.nat() }),
+  fc.record({ kind: fc.constant('duplicate' as const) }),
+);
+type Mutation = typeof mutation extends fc.Arbitrary<infer M> ? M : never;
+
+const mutate = (input: Uint8Array, ms: readonly Mutation[]): Uint8Array => {
+  let b = Array.from(input);
+  for (const m of ms) {
+    const at = b.length === 0 ? 0 : (m.kind === 'duplicate' ? 0 : m.at) % (b.length + 1);
+    if (m.kind === 'flip' && at < b.length) b[at] = m.value;
+    else if (m.kind === 'truncate') b = b.slice(0, at);
+    else if (m.kind === 'insert') b.splice(at, 0, ...m.bytes);
+    // A maximal 5-byte varint: a count or length of ~2^35 where a small number stood.
+    else if (m.kind === 'bomb') b.splice(at, 0, 0xff, 0xff, 0xff, 0xff, 0x7f);
+    else if (m.kind === 'duplicate') b = b.concat(b);
+  }
+  return Uint8Array.from(b);
+};
+const mutated = (valid: readonly Uint8Array[]) =>
+  fc
+    .tuple(fc.constantFrom(...valid), fc.array(mutation, { minLength: 1, maxLength: 4 }))
+    .map(([v, ms]) => mutate(v, ms));
+
+/** Strings that break naive code: lone surrogates, ZWJ emoji, RTL, NUL, huge, control characters. */
+const nastyString = fc.oneof(
+  fc.string({ maxLength: 40 }),
+  fc.constantFrom(
+    '\uD800',
+    'a\uDFFFb',
+    '👨‍👩‍👧‍👦',
+    '🏳️‍🌈🇺🇦',
+    'שלום עולם',
+    '\u0000\u0001\u001f',
+    '\u202e\u2066',
+    '__proto__',
+    'constructor',
+    '',
+    ' '.repeat(300),
+    'x'.repeat(30 * 1024),
+    '😀'.repeat(8000),
+  ),
+);
+const deep = (depth: number): unknown => {
+  let v: unknown = 'bottom';
+  for (let i = 0; i < depth; i++) v = i % 2 ? [v] : { v };
+  return v;
+};
+const nastyValue: fc.Arbitrary<unknown> = fc.oneof(
+  nastyString,
+  fc.anything({ maxDepth: 3, maxKeys: 5 }),
+  fc.constantFrom(null, undefined, 0, -1, 2 ** 53, Number.NaN, true, [], {}, deep(50), deep(400)),
+);
+
+const opTypes = [
+  'createThread',
+  'updateThread',
+  'deleteThread',
+  'addParticipants',
+  'removeParticipant',
+  'sendMessage',
+  'editMessage',
+  'deleteMessage',
+  'sendReadReceipt',
+  'react',
+  'nonsense',
+];
+/** An op payload whose fields are each valid, wrong-typed or hostile. */
+const hostileOp = fc.record(
+  {
+    type: fc.oneof(fc.constantFrom(...opTypes), nastyValue),
+    threadId: fc.oneof(fc.constant('THREAD'), nastyValue),
+    messageId: fc.oneof(fc.constant('MSGID'), nastyValue),
+    topic: nastyValue,
+    content: nastyValue,
+    messageType: fc.oneof(fc.constantFrom('text', 'html'), nastyValue),
+    participants: fc.oneof(
+      fc.array(fc.record({ id: nastyValue, displayName: nastyValue, shareHistoryTime: nastyValue }), {
+        maxLength: 3,
+      }),
+      nastyValue,
+    ),
+    userId: nastyValue,
+    metadata: nastyValue,
+    emoji: nastyValue,
+    on: nastyValue,
+    priority: nastyValue,
+    replyTo: nastyValue,
+  },
+  { requiredKeys: ['type'] },
+);
+
+describe('fuzzing the relay', () => {
+  it('random and mutated frames, before and after authentication, get an error code or are ignored', async () => {
+    const token = await relay.token('fuzz');
+    const valid = [
+      encodeFrame({ docName: '', type: MessageType.Auth, payload: encodeControl({ token }) }),
+      encodeFrame({ docName: userDocName('fuzz'), type: MessageType.Subscribe, payload: encodeControl({}) }),
+      encodeFrame({
+        docName: headDocName(threadId),
+        type: MessageType.Subscribe,
+        payload: encodeControl({}),
+      }),
+      encodeFrame({
+        docName: headDocName(threadId),
+        type: MessageType.Sync,
+        payload: syncPayload(0, new Uint8Array([0])),
+      }),
+      encodeFrame({
+        docName: userDocName('fuzz'),
+        type: MessageType.Sync,
+        payload: syncPayload(2, new Uint8Array([0, 0])),
+      }),
+      encodeFrame({
+        docName: headDocName(threadId),
+        type: MessageType.Awareness,
+        payload: encodeAwarenessUpdate([{ clientId: 7, clock: 1, state: { typing: { at: 1 } } }]),
+      }),
+      encodeFrame({ docName: '', type: MessageType.Ping, payload: new Uint8Array(0) }),
+    ];
+    const frames = sample(fc.oneof(fc.uint8Array({ maxLength: 2048 }), mutated(valid)));
+    // After authentication: every frame lands on a live session.
+    const after = await blast('fuzz', frames);
+    for (const e of after.errors) expect(Object.hasOwn(errorCodes, e.code), `seed ${SEED}`).toBe(true);
+    // Before authentication: the first frame is hostile; the relay answers or closes, never hangs.
+    const { default: WebSocket } = await import('ws');
+    const outcomes = await Promise.all(
+      frames.slice(0, 30).map(async (first) => {
+        const ws = new WebSocket(`${relay.url.replace('http', 'ws')}/v1/sync`);
+        await new Promise((resolve, reject) => {
+          ws.once('open', resolve);
+          ws.once('error', reject);
+        });
+        const outcome = new Promise<string>((resolve) => {
+          ws.once('close', (code) => resolve(`closed ${code}`));
+          ws.once('message', () => resolve('answered'));
+          setTimeout(() => resolve('hung'), 3 * AUTH_TIMEOUT_MS);
+        });
+        ws.send(first);
+        const o = await outcome;
+        ws.terminate();
+        return o;
+      }),
+    );
+    expect(
+      outcomes.filter((o) => o === 'hung'),
+      `seed ${SEED}`,
+    ).toEqual([]);
+    await assertHealthy('frames');
+  });
+
+  it('random, mutated and hostile Yjs updates to a user doc are refused or contained', async () => {
+    // Valid updates that write intents, as seeds for mutation.
+    const valid: Uint8Array[] = [];
+    for (let i = 0; i < 5; i++) {
+      const d = new Y.Doc();
+      writeOp(d, {
+        id: randomId(),
+        device: 'dev',
+        n: i + 1,
+        createdOn: new Date().toISOString(),
+        op: { type: 'sendMessage', threadId, messageId: randomId(), content: `m${i}`, messageType: 'text' },
+      });
+      valid.push(Y.encodeStateAsUpdate(d));
+    }
+    // Hand-made bombs: huge struct counts, lengths and clocks in a few bytes.
+    const bombs = [
+      Uint8Array.from([0xff, 0xff, 0xff, 0xff, 0x07]),
+      Uint8Array.from([1, 0xff, 0xff, 0xff, 0xff, 0x07, 1, 0]),
+      Uint8Array.from([1, 1, 5, 0, 0, 0xff, 0xff, 0xff, 0xff, 0x07, 0]), // GC struct of length ~2^31
+      Uint8Array.from([1, 1, 5, 0, 10, 0xff, 0xff, 0xff, 0xff, 0x07, 0]), // Skip struct of length ~2^31
+      Uint8Array.from([1, 1, 5, 0xff, 0xff, 0xff, 0xff, 0x07, 0]), // clock ~2^31
+      Uint8Array.from([0, 1, 5, 1, 0, 0xff, 0xff, 0xff, 0xff, 0x07]), // delete set: a range of ~2^31
+    ];
+    const updates = sample(
+      fc.oneof(fc.uint8Array({ maxLength: 1024 }), mutated(valid), fc.constantFrom(...bombs)),
+    );
+    const frames = updates.map((u) =>
+      encodeFrame({ docName: userDocName('fuzz'), type: MessageType.Sync, payload: syncPayload(2, u) }),
+    );
+    const { errors } = await blast('fuzz', frames);
+    for (const e of errors)
+      expect(['INVALID_UPDATE', 'MALFORMED_FRAME', 'RATE_LIMITED', 'NOT_SUBSCRIBED']).toContain(e.code);
+    // The fuzzed user's own doc still works: a fresh device's intent gets its result.
+    const fuzz = await connect('fuzz');
+    const r = await fuzz.op({
+      type: 'sendMessage',
+      threadId,
+      messageId: randomId(),
+      content: 'after',
+      messageType: 'text',
+    });
+    expect(r.status, `seed ${SEED}`).toBe('accepted');
+    fuzz.close();
+    // Whatever the relay committed of it still loads: a restart must not find a poisoned log.
+    const { snapshot, updates: stored } = relay.store.docs.load(userDocName('fuzz'));
+    const reloaded = new Y.Doc();
+    expect(() => {
+      if (snapshot) Y.applyUpdate(reloaded, snapshot);
+      for (const u of stored) Y.applyUpdate(reloaded, u.update);
+    }, `seed ${SEED}: stored user doc does not load`).not.toThrow();
+    await assertHealthy('Yjs updates');
+  });
+
+  it('hostile op payloads written into a user doc each end with a result, none stuck', async () => {
+    const fuzz = await connect('fuzz');
+    const user = fuzz.doc(userDocName('fuzz'));
+    const ids: string[] = [];
+    const payloads = sample(hostileOp, Math.min(RUNS, 120));
+    for (const raw of payloads) {
+      const op = { ...raw } as Record<string, unknown>;
+      if (op.threadId === 'THREAD') op.threadId = threadId;
+      if (op.messageId === 'MSGID') op.messageId = randomId();
+      const id = randomId();
+      ids.push(id);
+      // One fresh device per intent, so that no valid intent waits for a missing predecessor.
+      const env = { id, device: randomId(10), n: 1, createdOn: new Date().toISOString(), op };
+      try {
+        opsMap(user).set(id, env as unknown as OpEnvelope);
+      } catch {
+        ids.pop(); // Yjs itself refuses some values (undefined inside arrays, functions)
+      }
+    }
+    // Malformed envelopes too: not objects, wrong ids, missing op.
+    for (const env of [null, 42, 'x', [], { id: 'short' }, { id: randomId(), device: '', n: 0 }]) {
+      const id = randomId();
+      ids.push(id);
+      opsMap(user).set(id, env as unknown as OpEnvelope);
+    }
+    await fuzz
+      .until(() => ids.every((id) => readResult(user, id) !== undefined), 30_000)
+      .catch(() => undefined);
+    const stuck = ids.filter((id) => readResult(user, id) === undefined);
+    expect(stuck, `seed ${SEED}: intents without a result`).toEqual([]);
+    for (const id of ids) {
+      const r = readResult(user, id)!;
+      if (r.status === 'rejected') expect(Object.hasOwn(errorCodes, r.code)).toBe(true);
+    }
+    fuzz.close();
+    await assertHealthy('op payloads via user doc');
+  });
+
+  it('hostile HTTP bodies and paths on every route answer 2xx or a stable 4xx code, never 500', async () => {
+    const token = await relay.token('fuzz');
+    const t = `/chat/threads/${threadId}`;
+    const routes: [string, string][] = [
+      ['POST', '/chat/threads'],
+      ['PATCH', t],
+      ['POST', `${t}/messages`],
+      ['PATCH', `${t}/messages/xxxxxxxxxx`],
+      ['POST', `${t}/participants/:add`],
+      ['POST', `${t}/participants/:remove`],
+      ['POST', `${t}/readReceipts`],
+      ['POST', `${t}/typing`],
+      ['GET', `${t}/messages?maxPageSize=-5&startTime=yesterday&syncState=%%%`],
+    ];
+    const bodies = sample(
+      fc.oneof(
+        hostileOp.map((o) =>
+          JSON.stringify({ ...o, participants: o.participants, chatMessageId: o.messageId }),
+        ),
+        fc.jsonValue().map((v) => JSON.stringify(v)),
+        fc.string({ maxLength: 200 }),
+        fc.constantFrom(
+          '{',
+          '[]',
+          'null',
+          '"\\ud800"',
+          `${'{"a":['.repeat(50_000)}1${']}'.repeat(50_000)}`,
+          '{"content":"' + 'y'.repeat(300_000) + '"}',
+        ),
+      ),
+      Math.min(RUNS, 100),
+    );
+    const paths = sample(fc.string({ minLength: 1, maxLength: 30 }), 20).map(
+      (s) => `/chat/threads/${encodeURIComponent(s)}/messages`,
+    );
+    const failures: string[] = [];
+    const check = async (method: string, path: string, body?: string | Uint8Array) => {
+      const res = await fetch(`${relay.url}${path}${path.includes('?') ? '&' : '?'}api-version=2025-03-15`, {
+        method,
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        ...(body === undefined || method === 'GET' ? {} : { body: body as BodyInit }),
+      });
+      const text = await res.text();
+      if (res.status < 300) return;
+      let code = '';
+      try {
+        code = (JSON.parse(text) as { error: { code: string } }).error.code;
+      } catch {
+        // not JSON
+      }
+      const known = Object.hasOwn(errorCodes, code);
+      if (res.status >= 500 || !known || httpStatusOf(code as keyof typeof errorCodes) !== res.status)
+        failures.push(`${method} ${path.slice(0, 60)} → ${res.status} ${text.slice(0, 120)}`);
+    };
+    for (const [i, body] of bodies.entries()) {
+      const [method, path] = routes[i % routes.length]!;
+      await check(method, path, body);
+    }
+    for (const p of paths) await check('GET', p);
+    await check('POST', `${t}/messages`, Uint8Array.from([0x7b, 0x22, 0xc3, 0x28, 0x22, 0x7d])); // invalid UTF-8
+    expect(failures, `seed ${SEED}`).toEqual([]);
+    await assertHealthy('HTTP');
+  });
+
+  it('hostile awareness frames are dropped or rewritten, and never carry another identity', async () => {
+    const bob = await connect('bob');
+    await bob.subscribe(headDocName(threadId));
+    const seen: unknown[] = [];
+    bob.onFrame = (f) => {
+      if (f.type === MessageType.Awareness) seen.push(f.payload);
+    };
+    const valid = [
+      encodeAwarenessUpdate([
+        { clientId: 42, clock: 1, state: { user: { id: 'alice' }, typing: { at: 1 } } },
+      ]),
+      encodeAwarenessUpdate([{ clientId: 43, clock: 2, state: { read: { messageId: 'nope' } } }]),
+      encodeAwarenessUpdate([{ clientId: 44, clock: 3, state: null }]),
+    ];
+    const payloads = sample(
+      fc.oneof(
+        fc.uint8Array({ maxLength: 512 }),
+        mutated(valid),
+        fc
+          .record({
+            clientId: fc.nat(),
+            clock: fc.nat(),
+            state: fc.dictionary(fc.string({ maxLength: 8 }), nastyValue, { maxKeys: 4 }),
+          })
+          .map((e) => {
+            try {
+              return encodeAwarenessUpdate([
+                { ...e, state: { ...e.state, user: { id: 'alice', displayName: 'Alice' } } },
+              ]);
+            } catch {
+              return new Uint8Array([0]);
+            }
+          }),
+      ),
+    );
+    const frames = payloads.map((p) =>
+      encodeFrame({ docName: headDocName(threadId), type: MessageType.Awareness, payload: p }),
+    );
+    await blast('fuzz', frames, async (c) => {
+      await c.subscribe(headDocName(threadId));
+    });
+    await new Promise((r) => setTimeout(r, 600)); // one fan-out window
+    expect(seen.length, "bob received the fuzzer's valid awareness states").toBeGreaterThan(0);
+    const { decodeAwarenessUpdate } = await import('../src/awarenessCodec.ts');
+    for (const p of seen) {
+      for (const e of decodeAwarenessUpdate(p as Uint8Array) ?? []) {
+        const user = (e.state as { user?: { id?: string } } | null)?.user;
+        if (user) expect(user.id, `seed ${SEED}: fuzz spoofed an identity`).not.toBe('alice');
+      }
+    }
+    bob.close();
+    await assertHealthy('awareness');
+  });
+});
