@@ -1,6 +1,9 @@
 import type { TokenScope } from '@parley/protocol';
 import type { Policy } from './policy.ts';
 import type { SessionLimits } from './sessionLimits.ts';
+import type { OperationLogger } from './logging/operationLog.ts';
+import type { WebhookDeliveryOptions } from './webhooks/deliveryWorker.ts';
+import type { WebhookSubscriptionInput } from './webhooks/subscriptions.ts';
 import type {
   MemberRecord,
   MessageRecord,
@@ -112,4 +115,20 @@ export interface RelayOptions {
   readonly onInternalError?: (error: unknown) => void;
   /** Clock, for tests. */
   readonly now?: () => number;
+  /**
+   * One structured line per operation (HTTP request or user-doc intent); pino's logger fits.
+   * Default: no logs.
+   */
+  readonly logger?: OperationLogger;
+  /**
+   * Serves `GET /metrics` on the app, for `Authorization: Bearer <metricsToken>` only. Without it the
+   * app has no /metrics route: serve `relay.metrics.render()` on a separate (private) port instead.
+   */
+  readonly metricsToken?: string;
+  /** Webhook subscriptions from the config file, upserted by id at start (each needs id and secret). */
+  readonly webhooks?: readonly WebhookSubscriptionInput[];
+  /** Webhook delivery tunables (timeouts, attempts, backoff); defaults in `defaultWebhookDelivery`. */
+  readonly webhookDelivery?: Partial<WebhookDeliveryOptions>;
+  /** CloudEvents `source` of webhook events (default `/parley/relay`). */
+  readonly webhookSource?: string;
 }

@@ -14,13 +14,17 @@ import { createAcsRoutes } from './http/acsRoutes.ts';
 import { createAdminRoutes } from './http/adminRoutes.ts';
 import { createInspectRoutes } from './http/inspectRoutes.ts';
 import { SessionHub } from './hub.ts';
-import { OpProcessor } from './opProcessor.ts';
+import { createOperationLog } from './logging/operationLog.ts';
+import { MeasuredOpProcessor } from './metrics/measuredOpProcessor.ts';
+import { createMetricsRoutes } from './metrics/metricsRoutes.ts';
+import { createRelayMetrics, type RelayMetrics } from './metrics/relayMetrics.ts';
 import { defaultPolicy } from './policy.ts';
 import { Reads } from './reads.ts';
 import { type SessionTransport, SyncSession } from './session.ts';
 import { defaultSessionLimits } from './sessionLimits.ts';
 import { combineSignals, type RelaySignals } from './signals.ts';
 import { UserOps } from './userOps.ts';
+import { createWebhooks } from './webhooks/webhooks.ts';
 import { YwsSession } from './ywsSession.ts';
 
 /** A running relay: HTTP routes, the WebSocket upgrade handler, and the operations behind both. */
@@ -38,6 +42,8 @@ export interface Relay {
   addSignals(signals: RelaySignals, options?: { transactional?: boolean }): void;
   /** Live figures for metrics and tests. */
   stats(): { sessions: number; loadedDocs: number; loadedBytes: number };
+  /** Prometheus metrics (`render()` for a separate metrics port; `registry` for more metrics). */
+  readonly metrics: Pick<RelayMetrics, 'registry' | 'render'>;
   /** Runs queued work, closes sessions, compacts and unloads docs. The store stays open. */
   close(): Promise<void>;
 }
@@ -76,7 +82,19 @@ export const createRelay = (options: RelayOptions): Relay => {
   };
 
   const host = new DocHost({ store, now, compactAfterUpdates: options.compactAfterUpdates ?? 500 });
-  const committer = new Committer(store, host, { onInternalError });
+  const metrics = createRelayMetrics({
+    docs: () => {
+      let bytes = 0;
+      for (const name of host.loaded.keys()) {
+        const s = store.docs.stats(name);
+        bytes += s.snapshotBytes + s.updateBytes;
+      }
+      return { count: host.loaded.size, bytes };
+    },
+    outboxDepth: () => store.webhooks.outboxDepth(),
+  });
+  const opLog = createOperationLog({ metrics, ...(options.logger ? { logger: options.logger } : {}) });
+  const committer = new Committer(store, host, { onInternalError, onCommit: metrics.commit });
   const sinks: RelaySignals[] = [];
   const txSinks: RelaySignals[] = [];
   const signals = combineSignals(sinks, onInternalError);
@@ -84,17 +102,32 @@ export const createRelay = (options: RelayOptions): Relay => {
   const transactionalSignals = combineSignals(txSinks, (error) => {
     throw error;
   });
-  const processor = new OpProcessor({
+  const processor = new MeasuredOpProcessor(
+    {
+      store,
+      host,
+      committer,
+      policy: options.policy ?? defaultPolicy,
+      signals,
+      transactionalSignals,
+      pageSize,
+      now,
+    },
+    opLog.observeOp,
+  );
+  const userOps = new UserOps({ store, host, committer, processor, now, onResult: opLog.intentResult });
+  const webhooks = createWebhooks({
     store,
-    host,
-    committer,
-    policy: options.policy ?? defaultPolicy,
-    signals,
-    transactionalSignals,
-    pageSize,
     now,
+    onInternalError,
+    onAttempt: metrics.delivery,
+    ...(options.adminKey ? { adminKey: options.adminKey } : {}),
+    ...(options.webhooks ? { subscriptions: options.webhooks } : {}),
+    ...(options.webhookDelivery ? { delivery: options.webhookDelivery } : {}),
+    ...(options.webhookSource ? { source: options.webhookSource } : {}),
   });
-  const userOps = new UserOps({ store, host, committer, processor, now });
+  txSinks.push(webhooks.transactionalSignals);
+  sinks.push(webhooks.signals, metrics.signals);
   const access = new AccessControl(store, host);
   const reads = new Reads(store, host, access);
 
@@ -140,7 +173,7 @@ export const createRelay = (options: RelayOptions): Relay => {
       receiptDue.set(key, t + 1000);
       apply(actor, { type: 'sendReadReceipt', threadId, messageId }).catch(() => undefined);
     },
-    metrics: {},
+    metrics: metrics.session,
     now,
   });
   const hub = new SessionHub({
@@ -150,7 +183,7 @@ export const createRelay = (options: RelayOptions): Relay => {
     committer,
     userOps,
     awareness,
-    metrics: {},
+    metrics: metrics.session,
     onInternalError,
   });
   sinks.push(hub.signals);
@@ -183,9 +216,19 @@ export const createRelay = (options: RelayOptions): Relay => {
 
   let closing = false;
   const app = new Hono();
+  app.use('*', opLog.middleware);
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
+  if (options.metricsToken) app.route('/', createMetricsRoutes({ metrics, token: options.metricsToken }));
+  app.route('/', webhooks.routes);
   app.get('/readyz', (c) => (closing ? c.json({ status: 'closing' }, 503) : c.json({ status: 'ready' })));
-  app.route('/', createAcsRoutes({ operations, verifyToken, onInternalError }));
+  app.route(
+    '/',
+    createAcsRoutes({
+      operations: opLog.wrapOperations(operations),
+      verifyToken: opLog.wrapVerifier(verifyToken),
+      onInternalError,
+    }),
+  );
   app.route(
     '/',
     createAdminRoutes({
@@ -293,6 +336,7 @@ export const createRelay = (options: RelayOptions): Relay => {
       if (closing) return;
       closing = true;
       clearInterval(maintenance);
+      const webhooksClosed = webhooks.close();
       committer.close();
       for (const s of sessions) s.close('UNAVAILABLE');
       sessions.clear();
@@ -304,7 +348,9 @@ export const createRelay = (options: RelayOptions): Relay => {
       }
       host.closeAll();
       await new Promise<void>((resolve) => wss.close(() => resolve()));
+      await webhooksClosed;
     },
+    metrics,
   };
 };
 
