@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { jwtExpiry, syncUrl } from './connection.ts';
+import { jwtExpiry, jwtSubject, syncUrl } from './connection.ts';
 
 describe('connection helpers', () => {
   it('turns a relay base URL into the /v1/sync WebSocket URL', () => {
@@ -13,5 +13,13 @@ describe('connection helpers', () => {
     expect(jwtExpiry(`eyJhbGciOiJIUzI1NiJ9.${body}.sig`)).toBe(1_900_000_000);
     expect(jwtExpiry('opaque-token')).toBeUndefined();
     expect(jwtExpiry('a.%%%.c')).toBeUndefined();
+  });
+});
+
+describe('jwtSubject', () => {
+  it('reads the sub claim as a user id hint', () => {
+    const body = btoa(JSON.stringify({ sub: '8:acs:alice', exp: 1 })).replace(/=+$/, '');
+    expect(jwtSubject(`h.${body}.s`)).toBe('8:acs:alice');
+    expect(jwtSubject('opaque')).toBeUndefined();
   });
 });

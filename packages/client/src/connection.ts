@@ -55,17 +55,28 @@ export interface Connection {
 
 const OPEN = 1;
 
-/** The `exp` claim of a JWT (seconds), without verifying it; undefined for other tokens. */
-export const jwtExpiry = (token: string): number | undefined => {
+/** The claims of a JWT, without verifying it (the relay verifies); undefined for other tokens. */
+const jwtClaims = (token: string): Record<string, unknown> | undefined => {
   const part = token.split('.')[1];
   if (!part) return undefined;
   try {
-    const json = atob(part.replace(/-/g, '+').replace(/_/g, '/'));
-    const exp = (JSON.parse(json) as { exp?: unknown }).exp;
-    return typeof exp === 'number' ? exp : undefined;
+    const claims: unknown = JSON.parse(atob(part.replace(/-/g, '+').replace(/_/g, '/')));
+    return claims && typeof claims === 'object' ? (claims as Record<string, unknown>) : undefined;
   } catch {
     return undefined;
   }
+};
+
+/** The `exp` claim of a JWT (seconds); undefined for other tokens. */
+export const jwtExpiry = (token: string): number | undefined => {
+  const exp = jwtClaims(token)?.exp;
+  return typeof exp === 'number' ? exp : undefined;
+};
+
+/** The `sub` claim of a JWT: a hint of the user id before the relay confirms it. */
+export const jwtSubject = (token: string): string | undefined => {
+  const sub = jwtClaims(token)?.sub;
+  return typeof sub === 'string' && sub.length > 0 ? sub : undefined;
 };
 
 /** `http://h/x` → `ws://h/x/v1/sync`. */

@@ -20,6 +20,7 @@ import type * as Y from 'yjs';
 import {
   type Connection,
   createConnection,
+  jwtSubject,
   type TokenSource,
   type WebSocketConstructor,
 } from './connection.ts';
@@ -93,9 +94,13 @@ export const createCore = (options: CoreOptions) => {
     onOpen: (auth) => {
       if (!userId) {
         userId = auth.userId;
-        void storage.setMeta(META_USER, auth.userId).catch(() => undefined);
         resolveUser?.(auth.userId);
+      } else if (userId !== auth.userId) {
+        console.error(
+          `parley client: the relay authenticated ${auth.userId}, but this store belongs to ${userId}`,
+        );
       }
+      void storage.setMeta(META_USER, userId).catch(() => undefined);
       displayName ??= auth.displayName;
       if (!docs || !docsReady) return;
       docs.connected();
@@ -299,6 +304,19 @@ export const createCore = (options: CoreOptions) => {
     discarded = new Set(JSON.parse((await storage.getMeta(META_DISCARDED)) ?? '[]') as string[]);
     userId ??= await storage.getMeta(META_USER);
     if (userId) resolveUser?.(userId);
+    else {
+      // Never online with this store: a JWT's subject lets intents be recorded before the relay
+      // confirms the identity (onOpen checks that they agree).
+      const guess = (t: string) => {
+        const sub = jwtSubject(t);
+        if (sub && !userId) {
+          userId = sub;
+          resolveUser?.(sub);
+        }
+      };
+      if (typeof options.token === 'string') guess(options.token);
+      else options.token().then(guess, () => undefined);
+    }
     if (options.autoConnect !== false) connection.start();
     const me = await userKnown;
     if (closed) return;

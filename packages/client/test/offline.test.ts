@@ -123,3 +123,25 @@ it('offline: 50 sends, an edit and a new thread survive a restart on SQLite and 
     .map((s) => s.status);
   expect(edit).toEqual(['pending', 'sent']);
 });
+
+it('a store that has never been online records intents at once (user id from the JWT)', async () => {
+  const token = await h.token('sam', 'Sam');
+  const { default: WebSocket } = await import('ws');
+  const { createChatClient } = await import('../src/index.ts');
+  const storage = createMemoryStorage();
+  const sam = createChatClient({
+    url: h.url,
+    token,
+    storage,
+    WebSocket: WebSocket as never,
+    autoConnect: false,
+  });
+  clients.push(sam);
+  const { chatThread } = await sam.createChatThread({ topic: 'born offline' });
+  const { id } = await sam.getChatThreadClient(chatThread!.id).sendMessage({ content: 'first words' });
+  expect(sam.status(id)?.status).toBe('pending');
+  sam.connect();
+  await sam.whenSettled();
+  expect(sam.status(id)?.status).toBe('sent');
+  expect(await storage.getMeta('userId')).toBe('sam');
+});
