@@ -5,7 +5,7 @@ import type { TokenSource, WebSocketConstructor } from './connection.ts';
 import { type Core, createCore } from './core.ts';
 import { acsDataEvents, type ChatEventId, type ChatEventMap } from './eventTypes.ts';
 import { userKind } from './identifiers.ts';
-import { threadItems } from './localView.ts';
+import { threadItems, threadProperties } from './localView.ts';
 import { pagedList } from './paging.ts';
 import { screenParticipants } from './participants.ts';
 import type { ClientStorage } from './storage/clientStorage.ts';
@@ -83,7 +83,17 @@ export class ChatClient {
     options: CreateChatThreadOptions = {},
   ): Promise<CreateChatThreadResult> {
     const { inputs, invalid } = screenParticipants(options.participants ?? []);
+    // ACS's idempotencyToken: the same token on this store answers with the thread it made.
+    const tokenKey = options.idempotencyToken ? `idem:${options.idempotencyToken}` : undefined;
+    const earlier = tokenKey ? await this.#core.meta.get(tokenKey) : undefined;
+    if (earlier) {
+      await this.#core.ready;
+      const props = threadProperties(this.#core.view(), earlier);
+      if (props)
+        return { chatThread: props, ...(invalid.length > 0 ? { invalidParticipants: invalid } : {}) };
+    }
     const threadId = newThreadId();
+    if (tokenKey) await this.#core.meta.set(tokenKey, threadId);
     const env = await this.#core.write({
       type: 'createThread',
       threadId,

@@ -489,6 +489,11 @@ export const createCore = (options: CoreOptions) => {
     get realtime(): boolean {
       return realtime;
     },
+    /** Small per-store values (idempotency tokens, ...). */
+    meta: {
+      get: (key: string) => storage.getMeta(key),
+      set: (key: string, value: string) => storage.setMeta(key, value),
+    },
     async discard(opIds: readonly string[]): Promise<void> {
       await ready;
       for (const id of opIds) discarded.add(id);

@@ -98,7 +98,7 @@ export interface CreateChatThreadRequest {
 
 export interface CreateChatThreadOptions {
   participants?: ChatParticipant[];
-  /** Accepted for ACS compatibility; thread ids are made on the client, so creation is idempotent anyway. */
+  /** Repeating a token on the same store returns the thread the first call made (no second thread). */
   idempotencyToken?: string;
   metadata?: Record<string, string>;
 }

@@ -56,3 +56,13 @@ it('two devices of one user share intents and results; an offline intent is appl
   const onPhone = await collect(phone.getChatThreadClient(threadId).listMessages());
   expect(onPhone.find((m) => m.id === id)?.sequenceId).toBe(copies[0]?.sequenceId);
 });
+
+it('createChatThread with a repeated idempotencyToken makes one thread', async () => {
+  const tia = h.client('tia', createMemoryStorage());
+  clients.push(tia);
+  const a = await tia.createChatThread({ topic: 'once' }, { idempotencyToken: 'retry-me' });
+  const b = await tia.createChatThread({ topic: 'once' }, { idempotencyToken: 'retry-me' });
+  expect(b.chatThread?.id).toBe(a.chatThread?.id);
+  await tia.whenSettled();
+  expect((await collect(tia.listChatThreads())).filter((t) => t.topic === 'once')).toHaveLength(1);
+});
