@@ -86,8 +86,8 @@ export const createRelay = (options: RelayOptions): Relay => {
     docs: () => {
       let bytes = 0;
       for (const name of host.loaded.keys()) {
-        const s = store.docs.stats(name);
-        bytes += s.snapshotBytes + s.updateBytes;
+        const stats = store.docs.stats(name);
+        bytes += stats.snapshotBytes + stats.updateBytes;
       }
       return { count: host.loaded.size, bytes };
     },

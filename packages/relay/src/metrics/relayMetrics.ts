@@ -148,18 +148,22 @@ export const createRelayMetrics = (sources: MetricsSources): RelayMetrics => {
       this.set(sources.outboxDepth());
     },
   });
-  const loadedDocs = new Gauge({ name: 'parley_loaded_docs', help: 'Docs loaded in memory.', registers });
-  const loadedBytes = new Gauge({
+  new Gauge({
+    name: 'parley_loaded_docs',
+    help: 'Docs loaded in memory.',
+    registers,
+    collect() {
+      this.set(sources.docs().count);
+    },
+  });
+  new Gauge({
     name: 'parley_loaded_doc_bytes',
     help: 'Stored bytes (snapshot plus log) of the loaded docs.',
     registers,
     collect() {
-      const docs = sources.docs();
-      loadedDocs.set(docs.count);
-      this.set(docs.bytes);
+      this.set(sources.docs().bytes);
     },
   });
-  void loadedBytes;
 
   const session: SessionMetrics = {
     sessions: (delta) => sessions.inc(delta),
