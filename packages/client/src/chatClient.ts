@@ -40,6 +40,8 @@ export interface ChatClientOptions {
   /** Reconnect backoff bounds (defaults 200 ms and 10 s). */
   readonly minBackoffMs?: number;
   readonly maxBackoffMs?: number;
+  /** Older pages not read for this long are unloaded from memory (default 60 000 ms); they stay stored. */
+  readonly idlePageMs?: number;
 }
 
 /**
@@ -187,6 +189,11 @@ export class ChatClient {
   async discard(messageId: string): Promise<void> {
     const found = this.status(messageId);
     if (found) await this.getChatThreadClient(found.threadId).discard(messageId);
+  }
+
+  /** Names of the docs loaded in memory now (for debugging and tests). */
+  loadedDocs(): string[] {
+    return this.#core.docs().names().sort();
   }
 
   /** Resolves when every intent of this user (all devices) has the relay's result. */

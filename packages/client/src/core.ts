@@ -46,6 +46,8 @@ export interface CoreOptions {
   readonly autoConnect?: boolean;
   readonly minBackoffMs?: number;
   readonly maxBackoffMs?: number;
+  /** Older pages not read for this long are unloaded from memory (default 60 000 ms). */
+  readonly idlePageMs?: number;
 }
 
 const META_DEVICE = 'device';
@@ -75,6 +77,9 @@ export const createCore = (options: CoreOptions) => {
   const seen = new Map<string, number>();
   const seenDirty = new Set<string>();
   const detachers = new Map<string, () => void>();
+  /** Page doc name → when a read last used it (older pages unload when idle). */
+  const pageUse = new Map<string, number>();
+  const idlePageMs = options.idlePageMs ?? 60_000;
   let seenTimer: ReturnType<typeof setTimeout> | undefined;
   let resolveUser: ((id: string) => void) | undefined;
   const userKnown = new Promise<string>((resolve) => {
@@ -295,6 +300,30 @@ export const createCore = (options: CoreOptions) => {
     else detachers.set(name, diff.attachPage(ref.threadId, name, doc));
   };
 
+  /** Unloads page docs that are not a thread's current page and were not read for `idlePageMs`. */
+  const sweepPages = async (): Promise<void> => {
+    if (!docs || closed) return;
+    const now = Date.now();
+    for (const name of docs.names()) {
+      const ref = parseDocName(name);
+      if (ref?.kind !== 'page') continue;
+      const head = docs.get(headDocName(ref.threadId));
+      if (head && readMeta(head)?.currentPage === ref.page) continue;
+      const used = pageUse.get(name);
+      if (used === undefined) {
+        pageUse.set(name, now);
+        continue;
+      }
+      if (now - used < idlePageMs) continue;
+      pageUse.delete(name);
+      detachers.get(name)?.();
+      detachers.delete(name);
+      await docs.unload(name);
+    }
+  };
+  const sweepTimer = setInterval(() => void sweepPages(), Math.max(50, Math.min(idlePageMs, 30_000) / 2));
+  (sweepTimer as { unref?: () => void }).unref?.();
+
   const ready = (async () => {
     deviceId = (await storage.getMeta(META_DEVICE)) ?? '';
     if (!deviceId) {
@@ -464,6 +493,7 @@ export const createCore = (options: CoreOptions) => {
       await ready;
       if (!docs || deleted.has(threadId)) return;
       const name = pageDocName(threadId, page);
+      pageUse.set(name, Date.now());
       const record = threadsMap(userDoc()).get(threadId);
       if (record && !record.removedOn && !record.deletedOn) await docs.want(name);
       else await docs.open(name);
@@ -528,6 +558,7 @@ export const createCore = (options: CoreOptions) => {
     async close(): Promise<void> {
       if (closed) return;
       closed = true;
+      clearInterval(sweepTimer);
       connection.stop();
       resolveUser?.('');
       await ready.catch(() => undefined);

@@ -262,6 +262,19 @@ export const createDocSync = (options: DocSyncOptions) => {
       if (entry.state !== 'denied' && entry.state !== 'revoked') setState(name, entry, 'local');
     },
     isWanted: (name: string): boolean => entries.get(name)?.wanted ?? false,
+    /** Unloads a doc from memory (unsubscribing it); its stored state stays for the next `open`. */
+    async unload(name: string): Promise<void> {
+      const entry = entries.get(name);
+      if (!entry) return;
+      if (entry.wanted && connected && entry.state !== 'denied' && entry.state !== 'revoked')
+        options.send({ docName: name, type: MessageType.Unsubscribe, payload: new Uint8Array() });
+      entries.delete(name);
+      for (const w of entry.waiters) w();
+      // Let queued writes of this doc reach storage before the doc goes.
+      await writes;
+      entry.detach();
+      entry.doc.destroy();
+    },
     /** Drops a doc entirely: unsubscribes, destroys it and deletes its stored state. */
     async remove(name: string): Promise<void> {
       const pending = loading.get(name);

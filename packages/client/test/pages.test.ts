@@ -62,3 +62,20 @@ it('lists a thread spread over several page docs newest first, fetching older pa
   expect(recent.length).toBeGreaterThanOrEqual(5);
   expect(await rt.getMessage(newest.at(-1)!.id)).toMatchObject({ id: newest.at(-1)!.id });
 });
+
+it('older pages unload from memory when idle and load again from storage', async () => {
+  const uma = h.client('uma', createMemoryStorage(), { idlePageMs: 150 });
+  clients.push(uma);
+  const { chatThread } = await uma.createChatThread({ topic: 'idle pages' });
+  const ut = uma.getChatThreadClient(chatThread!.id);
+  for (let i = 0; i < 25; i++) await ut.sendMessage({ content: `p${i}` });
+  await uma.whenSettled();
+  const pagesOf = () => uma.loadedDocs().filter((n) => n.startsWith(`thread:${chatThread!.id}:`));
+  expect((await collect(ut.listMessages())).filter((m) => m.type === 'text')).toHaveLength(25);
+  const loaded = pagesOf().length;
+  expect(loaded).toBeGreaterThanOrEqual(3);
+  await until(() => pagesOf().length === 1, 5_000, 'older pages unloaded');
+  uma.disconnect();
+  expect((await collect(ut.listMessages())).filter((m) => m.type === 'text')).toHaveLength(25);
+  expect(pagesOf().length).toBe(loaded);
+});

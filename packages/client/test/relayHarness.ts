@@ -19,7 +19,7 @@ export interface RelayHarness {
   client(
     userId: string,
     storage: ClientStorage,
-    extra?: { displayName?: string; autoConnect?: boolean },
+    extra?: { displayName?: string; autoConnect?: boolean; idlePageMs?: number },
   ): ChatClient;
   close(): Promise<void>;
 }
@@ -52,6 +52,7 @@ export const startRelay = async (
         WebSocket: WebSocket as unknown as WebSocketConstructor,
         ...(extra.displayName ? { displayName: extra.displayName } : {}),
         ...(extra.autoConnect === false ? { autoConnect: false } : {}),
+        ...(extra.idlePageMs !== undefined ? { idlePageMs: extra.idlePageMs } : {}),
         minBackoffMs: 20,
         maxBackoffMs: 200,
       }),
