@@ -17,6 +17,14 @@ export interface ServeConfig {
   /** Token-signing secret; when absent the relay keeps a generated one in the store. */
   readonly secret?: string;
   readonly pageSize?: number;
+  /** JSON config file (webhook subscriptions and delivery tunables, metrics token); see configFile.ts. */
+  readonly configFile?: string;
+  /** Serves GET /metrics on the main port for `Bearer <metricsToken>`. */
+  readonly metricsToken?: string;
+  /** Serves GET /metrics (no token) on this separate port, bound to `host`. */
+  readonly metricsPort?: number;
+  /** Operation log level on stdout (default info; silent for none). */
+  readonly logLevel?: 'debug' | 'info' | 'warn' | 'error' | 'silent';
 }
 
 export interface TokenConfig {
@@ -60,6 +68,10 @@ Serve options (environment variable in brackets):
   --jwks-issuer <s>   required iss of JWKS tokens              [PARLEY_JWKS_ISSUER]
   --jwks-audience <s> required aud of JWKS tokens              [PARLEY_JWKS_AUDIENCE]
   --page-size <n>     messages per page document               [PARLEY_PAGE_SIZE] default 1000
+  --config <file>     JSON config: webhooks, webhookDelivery    [PARLEY_CONFIG]
+  --metrics-token <t> serve /metrics for Bearer <t>            [PARLEY_METRICS_TOKEN]
+  --metrics-port <n>  serve /metrics on a separate port        [PARLEY_METRICS_PORT]
+  --log-level <l>     debug|info|warn|error|silent (JSON lines) [PARLEY_LOG_LEVEL] default info
                       The token-signing secret comes from       [PARLEY_SECRET]
                       the environment or is generated on first
                       start and kept in the database.
@@ -77,6 +89,8 @@ Examples:
   curl -H "Authorization: Bearer $TOKEN" -H 'content-type: application/json' \\
        -d '{"topic":"Lunch"}' 'http://127.0.0.1:8787/chat/threads?api-version=2025-03-15'
 `;
+
+const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
 
 const DURATION_UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400 };
 
@@ -111,6 +125,10 @@ const options = {
   'jwks-issuer': { type: 'string' },
   'jwks-audience': { type: 'string' },
   'page-size': { type: 'string' },
+  config: { type: 'string' },
+  'metrics-token': { type: 'string' },
+  'metrics-port': { type: 'string' },
+  'log-level': { type: 'string' },
   user: { type: 'string' },
   name: { type: 'string' },
   scope: { type: 'string' },
@@ -128,6 +146,10 @@ const SERVE_ONLY = [
   'jwks-issuer',
   'jwks-audience',
   'page-size',
+  'config',
+  'metrics-token',
+  'metrics-port',
+  'log-level',
 ];
 const TOKEN_ONLY = ['user', 'name', 'scope', 'ttl'];
 
@@ -189,6 +211,12 @@ export const parseCommand = (
   const audience = nonEmpty(values['jwks-audience']) ?? nonEmpty(env.PARLEY_JWKS_AUDIENCE);
   const pageSizeText = nonEmpty(values['page-size']) ?? nonEmpty(env.PARLEY_PAGE_SIZE);
   const adminKey = nonEmpty(values['admin-key']) ?? nonEmpty(env.PARLEY_ADMIN_KEY);
+  const configFile = nonEmpty(values.config) ?? nonEmpty(env.PARLEY_CONFIG);
+  const metricsToken = nonEmpty(values['metrics-token']) ?? nonEmpty(env.PARLEY_METRICS_TOKEN);
+  const metricsPortText = nonEmpty(values['metrics-port']) ?? nonEmpty(env.PARLEY_METRICS_PORT);
+  const logLevel = nonEmpty(values['log-level']) ?? nonEmpty(env.PARLEY_LOG_LEVEL);
+  if (logLevel !== undefined && !LOG_LEVELS.includes(logLevel as (typeof LOG_LEVELS)[number]))
+    throw new UsageError(`--log-level must be one of ${LOG_LEVELS.join(', ')}`);
   return {
     kind: 'serve',
     config: {
@@ -202,6 +230,10 @@ export const parseCommand = (
         : {}),
       ...(secret ? { secret } : {}),
       ...(pageSizeText ? { pageSize: parseInteger(pageSizeText, '--page-size', 1, 100_000) } : {}),
+      ...(configFile ? { configFile } : {}),
+      ...(metricsToken ? { metricsToken } : {}),
+      ...(metricsPortText ? { metricsPort: parseInteger(metricsPortText, '--metrics-port', 0, 65_535) } : {}),
+      ...(logLevel ? { logLevel: logLevel as (typeof LOG_LEVELS)[number] } : {}),
     },
   };
 };

@@ -34,6 +34,7 @@ export const runCli = async (
     const { startRelayServer } = await import('./server.ts');
     const relay = await startRelayServer(command.config);
     io.out(`parley-relay listening on ${relay.url}`);
+    if (relay.metricsUrl) io.out(`parley-relay metrics on ${relay.metricsUrl}`);
     return relay;
   } catch (error) {
     if (error instanceof UsageError) {

@@ -1,11 +1,18 @@
 import { readFileSync } from 'node:fs';
-import type { Server } from 'node:http';
+import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
-import { anyOfVerifiers, createHmacTokens, createJwksVerifier, createRelay } from '@parley/relay';
+import {
+  anyOfVerifiers,
+  createHmacTokens,
+  createJsonLogger,
+  createJwksVerifier,
+  createRelay,
+} from '@parley/relay';
 import { createSqliteStore } from '@parley/store-sqlite';
 import type { ServeConfig } from './args.ts';
+import { readConfigFile } from './configFile.ts';
 import { tokenSecret } from './secret.ts';
 
 /** A relay listening on a port. */
@@ -13,6 +20,8 @@ export interface RunningRelay {
   /** `http(s)://host:port` with the real port (also when asked for port 0). */
   readonly url: string;
   readonly port: number;
+  /** `http://host:port/metrics` when `metricsPort` was given. */
+  readonly metricsUrl?: string;
   /** Stops accepting, closes the relay (sessions, pending commits), the server, then the store. */
   close(): Promise<void>;
 }
@@ -44,6 +53,8 @@ export const startRelayServer = async (config: ServeConfig): Promise<RunningRela
   const tls = config.tls
     ? { cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) }
     : undefined;
+  const file = config.configFile ? readConfigFile(config.configFile) : {};
+  const metricsToken = config.metricsToken ?? file.metricsToken;
   const store = createSqliteStore({ path: config.db });
   let relay: ReturnType<typeof createRelay> | undefined;
   try {
@@ -65,6 +76,11 @@ export const startRelayServer = async (config: ServeConfig): Promise<RunningRela
       issueToken: tokens.sign,
       ...(config.adminKey ? { adminKey: config.adminKey } : {}),
       ...(config.pageSize ? { pageSize: config.pageSize } : {}),
+      logger: createJsonLogger(config.logLevel ?? 'info'),
+      ...(metricsToken ? { metricsToken } : {}),
+      ...(file.webhooks ? { webhooks: file.webhooks } : {}),
+      ...(file.webhookDelivery ? { webhookDelivery: file.webhookDelivery } : {}),
+      ...(file.webhookSource ? { webhookSource: file.webhookSource } : {}),
     });
     const server = serve({
       fetch: relay.app.fetch,
@@ -79,12 +95,31 @@ export const startRelayServer = async (config: ServeConfig): Promise<RunningRela
       throw error;
     });
     const url = `${tls ? 'https' : 'http'}://${hostForUrl(config.host)}:${address.port}`;
+    // /metrics on a separate port (bind it where only Prometheus reaches), without a token.
+    const metricsServer =
+      config.metricsPort === undefined
+        ? undefined
+        : createHttpServer((req, res) => {
+            if (req.method !== 'GET' || new URL(req.url ?? '/', 'http://m').pathname !== '/metrics') {
+              res.writeHead(404).end();
+              return;
+            }
+            started.metrics.render().then(
+              ({ contentType, body }) => res.writeHead(200, { 'content-type': contentType }).end(body),
+              () => res.writeHead(500).end(),
+            );
+          }).listen(config.metricsPort, config.host);
+    const metricsAddress = metricsServer ? await listen(metricsServer) : undefined;
     let closing: Promise<void> | undefined;
     return {
       url,
       port: address.port,
+      ...(metricsAddress
+        ? { metricsUrl: `http://${hostForUrl(config.host)}:${metricsAddress.port}/metrics` }
+        : {}),
       close: () => {
         closing ??= (async () => {
+          metricsServer?.close();
           const closed = new Promise<void>((resolve) => server.close(() => resolve()));
           await started.close();
           server.closeAllConnections();

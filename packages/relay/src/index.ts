@@ -24,6 +24,7 @@ export { createRelay, type Relay } from './relay.ts';
 export { defaultSessionLimits, type SessionLimits } from './sessionLimits.ts';
 export type { SessionMetrics } from './sessionMetrics.ts';
 export type { RelaySignals } from './signals.ts';
+export { createJsonLogger, type LogLevel } from './logging/jsonLogger.ts';
 export type { OperationLine, OperationLogger } from './logging/operationLog.ts';
 export { operationOf } from './metrics/acsOperations.ts';
 export type { RelayMetrics } from './metrics/relayMetrics.ts';

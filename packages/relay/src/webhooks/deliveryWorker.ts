@@ -119,7 +119,7 @@ export class DeliveryWorker {
     const { store, options, now } = this.#d;
     try {
       const free = options.concurrency - this.#inFlight.size;
-      const rows = free > 0 ? store.webhooks.claim(now(), free, options.timeoutMs * 2 + 5000) : [];
+      const rows = free > 0 ? store.webhooks.claim(now(), free, options.timeoutMs * 2 + 2000) : [];
       for (const row of rows) {
         const p = this.#deliver(row).finally(() => {
           this.#inFlight.delete(row.id);
