@@ -50,6 +50,8 @@ export interface Connection {
   /** Sends a frame if a session is authenticated; returns whether it was sent. */
   send(frame: Frame): boolean;
   readonly isOpen: boolean;
+  /** Started and not stopped (connected, connecting or waiting to reconnect). */
+  readonly isRunning: boolean;
   readonly auth: AuthResultPayload | undefined;
 }
 
@@ -268,6 +270,9 @@ export const createConnection = (options: ConnectionOptions): Connection => {
     },
     get isOpen() {
       return socket !== undefined && auth !== undefined;
+    },
+    get isRunning() {
+      return running;
     },
     get auth() {
       return auth;

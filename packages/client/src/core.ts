@@ -472,8 +472,11 @@ export const createCore = (options: CoreOptions) => {
      */
     async headLive(threadId: string, timeoutMs = 5000): Promise<boolean> {
       await ready;
-      if (!docs || !connection.isOpen) return false;
       const end = Date.now() + timeoutMs;
+      // Still connecting (e.g. just started): typing is worth a short wait, as ACS's call is.
+      while (!connection.isOpen && connection.isRunning && Date.now() < end)
+        await new Promise((r) => setTimeout(r, 20));
+      if (!docs || !connection.isOpen) return false;
       while (!threadsMap(userDoc()).get(threadId) && Date.now() < end && connection.isOpen) {
         const creating = indexOps(userDoc(), discarded)
           .forThread(threadId)
