@@ -10,8 +10,7 @@ import {
   stringFlag,
 } from './args.ts';
 import { CliError, UsageError } from './errors.ts';
-import { renderDoc, renderLog, renderMessages, renderThread, renderThreads, renderVerify } from './render.ts';
-import { databaseSource, type Source, relaySource } from './source.ts';
+import type { Source } from './source.ts';
 import { createPaint, formatBytes, formatTable, type Paint } from './table.ts';
 
 /** Where the CLI writes and what it may read from its environment. */
@@ -34,6 +33,7 @@ const sourceOf = async (values: Invocation['values'], env: CliIo['env']): Promis
   const url = stringFlag(values, 'url', env.PARLEY_URL);
   const db = stringFlag(values, 'db', env.PARLEY_DB);
   if (url && typeof values.db === 'string') throw new UsageError('give either --db or --url, not both');
+  const { databaseSource, relaySource } = await import('./source.ts');
   if (url) return relaySource(url, stringFlag(values, 'admin-key', env.PARLEY_ADMIN_KEY));
   if (db) return databaseSource(db);
   throw new UsageError('give --db <file> (a relay database) or --url <relay> (with --admin-key)');
@@ -193,6 +193,9 @@ const read = async (
   const { values, positionals } = inv;
   const arg = positionals[0] ?? '';
   const source = await sourceOf(values, io.env);
+  const { renderDoc, renderLog, renderMessages, renderThread, renderThreads, renderVerify } = await import(
+    './render.ts'
+  );
   try {
     switch (inv.command) {
       case 'threads': {

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -30,6 +30,25 @@ export const parley = (args: readonly string[], env: Record<string, string> = {}
     );
   });
 
+/** Runs the CLI in this process (same code as the binary, minus the process start). */
+export const parleyInProcess = async (args: readonly string[]) => {
+  const { runCli } = await import('../src/cli.ts');
+  let stdout = '';
+  let stderr = '';
+  const code = await runCli(args, {
+    write: (t) => {
+      stdout += t;
+    },
+    err: (l) => {
+      stderr += `${l}\n`;
+    },
+    color: false,
+    env: {},
+    interrupted: new Promise(() => undefined),
+  });
+  return { code, stdout, stderr };
+};
+
 /** What the sample relay holds, for assertions. */
 export interface Sample {
   readonly dir: string;
@@ -48,6 +67,7 @@ export interface Sample {
   readonly visibleContents: string[];
   readonly deletedMessageId: string;
   readonly carolFromSeq: number;
+  /** A fresh copy of `copyPath` to damage or write to. */
   readonly copy: (name: string) => string;
   stop(): Promise<void>;
 }
@@ -72,6 +92,9 @@ export const buildSample = async (): Promise<Sample> => {
     adminKey: ADMIN_KEY,
     issueToken: (c) => tokens.sign(c),
     pageSize: 5,
+    // Keep update logs as written (no idle compaction while the tests run).
+    unloadAfterMs: 600_000,
+    compactAfterUpdates: 1_000_000,
     onInternalError: (e) => console.error(e),
   });
   const server = serve({ fetch: relay.app.fetch, port: 0, hostname: '127.0.0.1' }) as Server;
@@ -166,7 +189,7 @@ export const buildSample = async (): Promise<Sample> => {
   let n = 0;
   const copy = (name: string) => {
     const path = join(dir, `${name}-${n++}.db`);
-    store.db.exec(`VACUUM INTO '${path}'`);
+    copyFileSync(copyPath, path);
     return path;
   };
   return {
