@@ -13,6 +13,7 @@ import type { Committer } from './committer.ts';
 import type { DocHost } from './docHost.ts';
 import type { OpProcessor } from './opProcessor.ts';
 import type { RelayStore } from '@parley/model';
+import type * as Y from 'yjs';
 
 export interface UserOpsDeps {
   readonly store: RelayStore;
@@ -35,6 +36,7 @@ export class UserOps {
   readonly #d: UserOpsDeps;
   /** Users with a scan queued, so a burst of updates causes one scan. */
   readonly #queued = new Set<string>();
+  readonly #pending = new WeakMap<Y.Doc, Set<string>>();
 
   constructor(deps: UserOpsDeps) {
     this.#d = deps;
@@ -74,12 +76,38 @@ export class UserOps {
       });
   }
 
+  /**
+   * Op ids of a user doc that have no result yet, kept up to date by observing the `ops` map, so a
+   * scan costs what is pending, not the user's whole history of intents.
+   */
+  #pendingOf(doc: Y.Doc): Set<string> {
+    let pending = this.#pending.get(doc);
+    if (pending) return pending;
+    const set = new Set<string>();
+    const ops = opsMap(doc);
+    for (const opId of ops.keys()) if (!readResult(doc, opId)) set.add(opId);
+    ops.observe((event) => {
+      for (const key of event.keysChanged) {
+        if (ops.has(key) && !readResult(doc, key)) set.add(key);
+        else set.delete(key);
+      }
+    });
+    this.#pending.set(doc, set);
+    pending = set;
+    return pending;
+  }
+
   /** Applies ready ops; returns true when more remain for another unit. */
   #scan(actor: Actor, starting: (op: OpEnvelope) => void): boolean {
     const user = this.#d.host.open(userDocName(actor.userId));
     const byDevice = new Map<string, OpEnvelope[]>();
-    for (const [opId, raw] of opsMap(user.doc).entries()) {
-      if (readResult(user.doc, opId)) continue;
+    const ops = opsMap(user.doc);
+    for (const opId of [...this.#pendingOf(user.doc)]) {
+      const raw = ops.get(opId);
+      if (raw === undefined || readResult(user.doc, opId)) {
+        this.#pendingOf(user.doc).delete(opId);
+        continue;
+      }
       let op: OpEnvelope;
       try {
         op = validateEnvelope(raw);
@@ -155,6 +183,7 @@ export class UserOps {
     if (!opId) return;
     const user = this.#d.host.open(userDocName(userId));
     writeResult(user.doc, opId, result);
+    this.#pending.get(user.doc)?.delete(opId);
     this.#d.store.ops.put({ userId, opId, device: op?.device ?? '', n: op?.n ?? 0, result });
     this.#d.onResult?.(userId, opId, result);
   }
