@@ -8,12 +8,9 @@ import {
   randomId,
   readMessages,
   readMeta,
-  readPages,
   readUserThreads,
-  type ThreadMeta,
   threadsMap,
   userDocName,
-  type UserThreadRecord,
 } from '@parley/model';
 import { MessageType, ParleyError } from '@parley/protocol';
 import type * as Y from 'yjs';
@@ -30,9 +27,11 @@ import { createEventDiff, type EventDiff } from './eventDiff.ts';
 import type { ChatEventMap } from './eventTypes.ts';
 import { userKind } from './identifiers.ts';
 import { knownThreadIds, type ViewSource } from './localView.ts';
-import { indexOps, opStatus } from './opIndex.ts';
+import { indexOps } from './opIndex.ts';
 import { createOpWriter, type OpWriter } from './opQueue.ts';
 import { createPresence, type Presence } from './presence.ts';
+import { emitResultEvents } from './resultEvents.ts';
+import { createThreadLifecycle, type ThreadLifecycle } from './threadLifecycle.ts';
 import type { ClientStorage } from './storage/clientStorage.ts';
 
 export interface CoreOptions {
@@ -70,15 +69,10 @@ export const createCore = (options: CoreOptions) => {
   let realtime = false;
   let closed = false;
   let discarded = new Set<string>();
-  const opened = new Set<string>();
-  const deleted = new Set<string>();
-  const selfRemoved = new Set<string>();
   const floors = new Map<string, number>();
   const seen = new Map<string, number>();
   const seenDirty = new Set<string>();
   const detachers = new Map<string, () => void>();
-  /** Page doc name → when a read last used it (older pages unload when idle). */
-  const pageUse = new Map<string, number>();
   const idlePageMs = options.idlePageMs ?? 60_000;
   let seenTimer: ReturnType<typeof setTimeout> | undefined;
   let resolveUser: ((id: string) => void) | undefined;
@@ -169,126 +163,23 @@ export const createCore = (options: CoreOptions) => {
     );
   };
 
-  /** Pages to keep subscribed for a thread the app reads: the current one and any not yet seen. */
-  const wantPages = (threadId: string): void => {
-    if (!docs || deleted.has(threadId)) return;
-    const head = docs.get(headDocName(threadId));
-    const meta = head ? readMeta(head) : undefined;
-    if (!head || !meta) return;
-    const record = threadsMap(userDoc()).get(threadId);
-    if (record?.removedOn) return;
-    const floor = floors.get(threadId) ?? 0;
-    for (const p of readPages(head))
-      if (p.page === meta.currentPage || (p.lastSeq > floor && p.lastSeq >= (record?.fromSeq ?? 1)))
-        void docs.want(pageDocName(threadId, p.page));
-    void docs.want(pageDocName(threadId, meta.currentPage));
-  };
-
-  const watchHead = async (threadId: string, subscribe: boolean): Promise<void> => {
-    if (!docs || deleted.has(threadId)) return;
-    const name = headDocName(threadId);
-    if (subscribe) await docs.want(name);
-    else await docs.open(name);
-    if (realtime || opened.has(threadId)) wantPages(threadId);
-  };
-
-  const threadDeleted = async (threadId: string, deletedOn: string | undefined): Promise<void> => {
-    if (deleted.has(threadId) || !docs) return;
-    deleted.add(threadId);
-    const own = indexOps(userDoc(), new Set())
-      .forThread(threadId)
-      .some((s) => s.envelope.op.type === 'deleteThread' && s.result?.status === 'accepted');
-    emitter.emit('chatThreadDeleted', {
-      threadId,
-      version: String(Date.parse(deletedOn ?? '') || Date.now()),
-      deletedOn: deletedOn ? new Date(deletedOn) : new Date(),
-      deletedBy: {
-        id: userKind(own ? (userId ?? '') : ''),
-        displayName: own ? (displayName ?? '') : '',
-        metadata: {},
-      },
-      reason: 'deletedByUser',
-    });
-    presence.forget(threadId);
-    diff?.forgetThread(threadId);
-    const prefix = headDocName(threadId);
-    const names = new Set([...docs.names(), ...(await storage.list())]);
-    for (const name of names) {
-      if (name !== prefix && !name.startsWith(`${prefix}:`)) continue;
-      detachers.get(name)?.();
-      detachers.delete(name);
-      await docs.remove(name);
-    }
-    await storage.setMeta(seenKey(threadId), undefined);
-  };
-
-  const threadRemoved = (threadId: string, record: UserThreadRecord): void => {
-    if (!docs) return;
-    for (const name of docs.names()) {
-      const ref = parseDocName(name);
-      if (ref && ref.kind !== 'user' && ref.threadId === threadId) docs.release(name);
-    }
-    if (selfRemoved.has(threadId)) return;
-    selfRemoved.add(threadId);
-    emitter.emit('participantsRemoved', {
-      threadId,
-      version: String(Date.parse(record.removedOn ?? '') || Date.now()),
-      removedOn: new Date(record.removedOn ?? Date.now()),
-      participantsRemoved: [{ id: userKind(userId ?? ''), displayName: displayName ?? '', metadata: {} }],
-      removedBy: { id: userKind(''), displayName: '', metadata: {} },
-    });
-  };
-
-  const onThreadRecord = (
-    threadId: string,
-    record: UserThreadRecord | undefined,
-    old: UserThreadRecord | undefined,
-  ) => {
-    if (!record) return;
-    if (record.deletedOn) {
-      void threadDeleted(threadId, record.deletedOn);
-      return;
-    }
-    if (record.removedOn) {
-      if (!old?.removedOn) threadRemoved(threadId, record);
-      return;
-    }
-    if (old?.removedOn) selfRemoved.delete(threadId);
-    void watchHead(threadId, true);
-  };
-
-  const onHeadMeta = (threadId: string, _meta: ThreadMeta): void => {
-    if (realtime || opened.has(threadId)) wantPages(threadId);
-  };
-
-  const onResult = (opId: string, envelope: OpEnvelope | undefined, result: OpResult): void => {
-    if (!envelope?.op) return;
-    const op = envelope.op;
-    const { error } = opStatus(result);
-    emitter.emit('intentSettled', {
-      opId,
-      type: op.type,
-      threadId: op.threadId,
-      status: result.status,
-      ...(error ? { error } : {}),
-      ...(result.status === 'accepted' && result.invalidParticipants
-        ? { invalidParticipants: result.invalidParticipants.map((p) => ({ ...p })) }
-        : {}),
-    });
-    if (op.type === 'sendMessage' || op.type === 'editMessage' || op.type === 'deleteMessage') {
-      emitter.emit('messageStatusChanged', {
-        threadId: op.threadId,
-        messageId: op.messageId,
-        opId,
-        operation: op.type,
-        status: result.status === 'accepted' ? 'sent' : 'failed',
-        ...(result.status === 'accepted' && result.seq !== undefined
-          ? { sequenceId: String(result.seq) }
-          : {}),
-        ...(error ? { error } : {}),
-      });
-    }
-  };
+  const lifecycle: ThreadLifecycle = createThreadLifecycle({
+    docs: () => docs,
+    userDoc,
+    storage,
+    emitter,
+    presence,
+    diff: () => diff,
+    detachers,
+    me: () => ({ id: userId ?? '', displayName: displayName ?? '' }),
+    realtime: () => realtime,
+    floor: (t) => floors.get(t) ?? 0,
+    seenKey,
+    idlePageMs,
+  });
+  const { opened, deleted, selfRemoved } = lifecycle;
+  const onResult = (opId: string, envelope: OpEnvelope | undefined, result: OpResult): void =>
+    emitResultEvents(emitter, opId, envelope, result);
 
   const attachDoc = (name: string, doc: Y.Doc): void => {
     if (!diff) return;
@@ -300,28 +191,10 @@ export const createCore = (options: CoreOptions) => {
     else detachers.set(name, diff.attachPage(ref.threadId, name, doc));
   };
 
-  /** Unloads page docs that are not a thread's current page and were not read for `idlePageMs`. */
-  const sweepPages = async (): Promise<void> => {
-    if (!docs || closed) return;
-    const now = Date.now();
-    for (const name of docs.names()) {
-      const ref = parseDocName(name);
-      if (ref?.kind !== 'page') continue;
-      const head = docs.get(headDocName(ref.threadId));
-      if (head && readMeta(head)?.currentPage === ref.page) continue;
-      const used = pageUse.get(name);
-      if (used === undefined) {
-        pageUse.set(name, now);
-        continue;
-      }
-      if (now - used < idlePageMs) continue;
-      pageUse.delete(name);
-      detachers.get(name)?.();
-      detachers.delete(name);
-      await docs.unload(name);
-    }
-  };
-  const sweepTimer = setInterval(() => void sweepPages(), Math.max(50, Math.min(idlePageMs, 30_000) / 2));
+  const sweepTimer = setInterval(
+    () => void (!closed && lifecycle.sweepPages()),
+    Math.max(50, Math.min(idlePageMs, 30_000) / 2),
+  );
   (sweepTimer as { unref?: () => void }).unref?.();
 
   const ready = (async () => {
@@ -355,8 +228,8 @@ export const createCore = (options: CoreOptions) => {
       emitter,
       floor: (t) => floors.get(t) ?? 0,
       noteSeen,
-      onThreadRecord,
-      onHeadMeta,
+      onThreadRecord: lifecycle.onThreadRecord,
+      onHeadMeta: lifecycle.onHeadMeta,
       findTopicUpdate: (threadId, topic) => {
         const head = docs?.get(headDocName(threadId));
         const meta = head ? readMeta(head) : undefined;
@@ -384,7 +257,7 @@ export const createCore = (options: CoreOptions) => {
         ended: (name, code) => {
           const ref = parseDocName(name);
           if (!ref || ref.kind === 'user') return;
-          if (code === 'THREAD_DELETED') void threadDeleted(ref.threadId, undefined);
+          if (code === 'THREAD_DELETED') void lifecycle.threadDeleted(ref.threadId, undefined);
         },
         granted: (name) => {
           const ref = parseDocName(name);
@@ -496,7 +369,7 @@ export const createCore = (options: CoreOptions) => {
       await ready;
       if (!docs || deleted.has(threadId)) return;
       const name = pageDocName(threadId, page);
-      pageUse.set(name, Date.now());
+      lifecycle.pageUsed(name);
       const record = threadsMap(userDoc()).get(threadId);
       if (record && !record.removedOn && !record.deletedOn) await docs.want(name);
       else await docs.open(name);
@@ -506,14 +379,14 @@ export const createCore = (options: CoreOptions) => {
     openThread(threadId: string): void {
       if (opened.has(threadId)) return;
       opened.add(threadId);
-      void ready.then(() => wantPages(threadId));
+      void ready.then(() => lifecycle.wantPages(threadId));
     },
     isDeleted: (threadId: string) => deleted.has(threadId),
     async startRealtime(): Promise<void> {
       realtime = true;
       connection.start();
       await ready;
-      for (const t of knownThreadIds(view())) if (!deleted.has(t)) await watchHead(t, false);
+      for (const t of knownThreadIds(view())) if (!deleted.has(t)) await lifecycle.watchHead(t, false);
     },
     stopRealtime(): void {
       realtime = false;
