@@ -10,7 +10,8 @@ export const createComposer = (actions: Actions) => {
   const input = h('textarea', {
     id: 'composer-input',
     rows: 2,
-    placeholder: 'Write a message… (Enter to send, Shift+Enter for a new line)',
+    placeholder: 'Write a message…',
+    title: 'Enter sends, Shift+Enter starts a new line',
     autocomplete: 'off',
   });
   const label = h('label', { for: 'composer-input', class: 'visually-hidden' }, 'Message');

@@ -32,10 +32,11 @@ const plainText = (m: ChatMessage): string => {
 
 /** A line for a system message: "Alice added Bob", "Alice changed the topic to …". */
 export const systemText = (m: ChatMessage, ctx: MessageContext): string => {
-  const by = nameOf(ctx, m.content?.initiator?.communicationUserId ?? m.sender?.communicationUserId);
-  const people = joinNames(
-    (m.content?.participants ?? []).map((p) => nameOf(ctx, userIdOf(p.id), p.displayName)),
-  );
+  const initiator = m.content?.initiator?.communicationUserId ?? m.sender?.communicationUserId;
+  const by = nameOf(ctx, initiator);
+  const others = (m.content?.participants ?? []).filter((p) => userIdOf(p.id) !== initiator);
+  const people = joinNames(others.map((p) => nameOf(ctx, userIdOf(p.id), p.displayName)));
+  if (m.type === 'participantAdded' && others.length === 0) return `${by} joined`;
   if (m.type === 'topicUpdated') return `${by} changed the topic to “${m.content?.topic ?? ''}”`;
   if (m.type === 'participantAdded') return `${by} added ${people}`;
   return `${by} removed ${people}`;

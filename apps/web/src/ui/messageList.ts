@@ -29,7 +29,8 @@ export const memberNames = (thread: OpenThread): Map<string, string> => {
     const id = m.sender?.communicationUserId;
     if (id && m.senderDisplayName) names.set(id, m.senderDisplayName);
   }
-  for (const m of thread.members) if (m.displayName) names.set(userIdOf(m.id), m.displayName);
+  for (const m of thread.members)
+    if (m.displayName && m.displayName !== userIdOf(m.id)) names.set(userIdOf(m.id), m.displayName);
   for (const m of thread.members) if (!names.has(userIdOf(m.id))) names.set(userIdOf(m.id), userIdOf(m.id));
   return names;
 };
