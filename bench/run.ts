@@ -1,0 +1,338 @@
+/**
+ * `npm run bench` (all workloads) or `npm run bench -- W1 W3` (some): runs each workload against
+ * Parley and the alternatives on this machine, one server process per run and clients in one or
+ * two other processes, and prints one table per workload plus the targets met or missed.
+ * `--size smoke` runs everything at a tiny size (the CI smoke test); `--profile DIR` writes a CPU
+ * profile of Parley's relay per W1 size into DIR and prints its top functions.
+ */
+import { cpus, loadavg } from 'node:os';
+import type { ServerKind } from './clients/conn.ts';
+import { formatProfile, summarizeProfile } from './lib/profile.ts';
+import { kindLabel } from './lib/servers.ts';
+import { fmt, median, ratio, table } from './lib/table.ts';
+import { runW1, type W1Result, w1Figures } from './workloads/w1.ts';
+import { runW2, type W2Result } from './workloads/w2.ts';
+import { type ReadRuns, runW3, runW4 } from './workloads/w3w4.ts';
+import { runW5 } from './workloads/w5.ts';
+import { runW6, type W6Result } from './workloads/w6.ts';
+import { sizes as sizeTable, type BenchSizes } from './sizes.ts';
+
+const args = process.argv.slice(2);
+const flag = (name: string): string | undefined => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+};
+const sizeName = (flag('--size') ?? 'full') as keyof typeof sizeTable;
+const S: BenchSizes = sizeTable[sizeName];
+const profileDir = flag('--profile');
+const picked = args.filter((a) => /^W[1-6]$/i.test(a)).map((a) => a.toUpperCase());
+const want = (w: string) => picked.length === 0 || picked.includes(w);
+
+const out: string[] = [];
+const say = (line = '') => {
+  out.push(line);
+  console.log(line);
+};
+const note = (line: string) => console.error(`  … ${line}`);
+const verdict = (ok: boolean | undefined) => (ok === undefined ? 'n/a' : ok ? 'MET' : 'MISSED');
+const targets: string[] = [];
+const target = (what: string, ok: boolean | undefined, detail: string) =>
+  targets.push(`- ${verdict(ok)} — ${what}: ${detail}`);
+
+const mm = (xs: number[], d = 1) =>
+  `${fmt(median(xs), d)} (${fmt(Math.min(...xs), d)}–${fmt(Math.max(...xs), d)})`;
+const started = performance.now();
+const loads: number[] = [];
+const sampleLoad = setInterval(() => loads.push(loadavg()[0] ?? 0), 5000);
+
+say(`# Parley bench — ${new Date().toISOString()}`);
+say(
+  `machine: ${cpus().length} × ${cpus()[0]?.model.trim() ?? '?'}, node ${process.version}, size ${sizeName}, load average at start ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' / ')}`,
+);
+
+// ---- W1 ----------------------------------------------------------------------------------------
+if (want('W1')) {
+  const results: W1Result[] = [];
+  for (const n of S.w1.sizes) {
+    for (const kind of S.kinds) {
+      note(`W1 ${kind} N=${n}`);
+      const profilePath =
+        profileDir && kind === 'parley' ? `${profileDir}/w1-parley-n${n}.cpuprofile` : undefined;
+      results.push(await runW1(kind, n, { ...S.w1, ...(profilePath ? { profilePath } : {}) }));
+      if (profilePath) console.error(formatProfile(`Parley W1 N=${n}`, summarizeProfile(profilePath)));
+    }
+  }
+  say();
+  say(`## W1 — one thread, N members, ${S.w1.stepMs / 1000} s steps at ${S.w1.rates.join(', ')} msgs/s`);
+  say(
+    '(µs = server CPU per message at the highest passing step, min–max over passing steps; ceiling = 10^6 / µs per message)',
+  );
+  const rows: string[][] = [];
+  const fig = new Map(results.map((r) => [`${r.kind}:${r.n}`, w1Figures(r)]));
+  for (const r of results) {
+    const f = fig.get(`${r.kind}:${r.n}`)!;
+    const p = fig.get(`parley:${r.n}`);
+    rows.push([
+      `${kindLabel[r.kind]} N=${r.n}`,
+      fmt(f.maxRate),
+      `${fmt(f.p50at20, 1)} / ${fmt(f.p99at20, 1)}`,
+      `${fmt(f.p50atMax, 1)} / ${fmt(f.p99atMax, 1)}`,
+      `${fmt(f.cpuUsPerMsg)} (${fmt(f.cpuMin)}–${fmt(f.cpuMax)})`,
+      fmt(f.cpuUsPerCopy, 1),
+      fmt(f.ceiling),
+      r.kind === 'parley' ? `${fmt(f.storeUsPerMsg)}` : '',
+      r.kind === 'parley' || !p ? '' : ratio(p.ceiling, f.ceiling),
+      fmt(r.idleUsPerSec / 1000, 1),
+    ]);
+  }
+  say(
+    table(
+      [
+        'server',
+        'max msgs/s',
+        'p50/p99 ms @20/s',
+        'p50/p99 ms @max',
+        'CPU µs/msg',
+        'µs/copy',
+        'ceiling msgs/s',
+        'store µs/msg',
+        'Parley ceiling ×',
+        'idle ms/s',
+      ],
+      rows,
+    ),
+  );
+  for (const n of S.w1.sizes) {
+    const p = fig.get(`parley:${n}`);
+    const h = fig.get(`hocuspocus:${n}`);
+    const y = fig.get(`yws:${n}`);
+    if (!p) continue;
+    const big = n === Math.max(...S.w1.sizes);
+    if (h) {
+      const need = big ? 2 : 1;
+      target(
+        `W1 N=${n} ceiling ≥ ${need}× Hocuspocus`,
+        p.ceiling >= need * h.ceiling,
+        `${ratio(p.ceiling, h.ceiling)}`,
+      );
+    }
+    if (y) {
+      const need = big ? 10 : 1;
+      target(
+        `W1 N=${n} ceiling ≥ ${need}× y-websocket`,
+        p.ceiling >= need * y.ceiling,
+        `${ratio(p.ceiling, y.ceiling)}`,
+      );
+    }
+    target(`W1 N=${n} p99 at 20 msgs/s ≤ 10 ms`, (p.p99at20 ?? Infinity) <= 10, `${fmt(p.p99at20, 1)} ms`);
+  }
+  for (const r of results.filter((x) => x.kind === 'parley')) {
+    const f = fig.get(`parley:${r.n}`)!;
+    target(
+      `W5 (from W1 N=${r.n}) store < 10 % of per-message CPU`,
+      f.storeUsPerMsg !== undefined ? f.storeUsPerMsg / (f.cpuUsPerMsg ?? Infinity) < 0.1 : undefined,
+      `${fmt(f.storeUsPerMsg)} of ${fmt(f.cpuUsPerMsg)} µs = ${fmt((100 * (f.storeUsPerMsg ?? Number.NaN)) / (f.cpuUsPerMsg ?? Number.NaN), 1)} %`,
+    );
+  }
+}
+
+// ---- W2 ----------------------------------------------------------------------------------------
+if (want('W2')) {
+  const results: W2Result[] = [];
+  for (const kind of S.kinds.filter((k) => k !== 'raw')) {
+    note(`W2 ${kind}`);
+    results.push(await runW2(kind, { ...S.w2, log: note }));
+  }
+  say();
+  say(
+    `## W2 — ${S.w2.sessions} idle sessions (own thread each); ${S.w2.threads} threads × ${S.w2.perThread} messages loaded`,
+  );
+  const p = results.find((r) => r.kind === 'parley');
+  say(
+    table(
+      [
+        'server',
+        'RSS KB/session',
+        'heap KB/session',
+        'RSS KB/loaded thread',
+        'heap KB/loaded thread',
+        'base RSS MB',
+        'session ratio vs Parley',
+      ],
+      results.map((r) => [
+        kindLabel[r.kind],
+        fmt(r.rssPerSessionKB, 1),
+        fmt(r.heapPerSessionKB, 1),
+        fmt(r.rssPerThreadKB),
+        fmt(r.heapPerThreadKB),
+        fmt(r.baseRssMB, 1),
+        r.kind === 'parley' || !p ? '' : ratio(r.rssPerSessionKB, p.rssPerSessionKB),
+      ]),
+    ),
+  );
+  if (p)
+    target('W2 ≤ 15 KB RSS per idle session', p.rssPerSessionKB <= 15, `${fmt(p.rssPerSessionKB, 1)} KB`);
+}
+
+// ---- W3 / W4 -----------------------------------------------------------------------------------
+const readTable = (title: string, results: ReadRuns[], withAll: boolean) => {
+  say();
+  say(title);
+  const rows = results.map((r) => [
+    kindLabel[r.kind],
+    mm(r.runs.map((x) => x.newestMs)),
+    fmt(median(r.runs.map((x) => x.newestBytes))),
+    ...(withAll
+      ? [
+          mm(r.runs.map((x) => x.allMs)),
+          fmt(median(r.runs.map((x) => x.allBytes))),
+          fmt(median(r.runs.map((x) => x.floorBytes))),
+          ratio(median(r.runs.map((x) => x.allBytes)), median(r.runs.map((x) => x.floorBytes))),
+        ]
+      : []),
+    fmt(median(r.runs.map((x) => x.messages))),
+    fmt(r.seedSeconds, 1),
+  ]);
+  say(
+    table(
+      [
+        'server',
+        'newest readable ms',
+        'bytes to newest',
+        ...(withAll ? ['everything ms', 'bytes to everything', 'Yjs floor bytes', 'bytes / floor'] : []),
+        'messages held',
+        'seed s',
+      ],
+      rows,
+    ),
+  );
+};
+
+if (want('W3')) {
+  const results: ReadRuns[] = [];
+  for (const kind of S.kinds.filter((k) => k !== 'raw')) {
+    note(`W3 ${kind}`);
+    results.push(await runW3(kind, S.w3.size, kind === 'parley' ? S.w3.repeats : S.w3.oneDocRepeats, note));
+  }
+  readTable(
+    `## W3 — a thread of ${fmt(S.w3.size)} messages: connect → newest ${50} readable (median, min–max)`,
+    results,
+    false,
+  );
+  const p = results.find((r) => r.kind === 'parley');
+  const others = results.filter((r) => r.kind !== 'parley');
+  if (p) {
+    const pm = median(p.runs.map((x) => x.newestMs));
+    const fastest = Math.min(...others.map((o) => median(o.runs.map((x) => x.newestMs))));
+    target(
+      'W3 newest readable ≥ 25× sooner than a one-doc thread',
+      fastest / pm >= 25,
+      `${ratio(fastest, pm)} (vs the faster alternative)`,
+    );
+    target('W3 newest readable < 50 ms', pm < 50, `${fmt(pm, 1)} ms`);
+  }
+}
+
+if (want('W4')) {
+  const results: ReadRuns[] = [];
+  for (const kind of S.kinds.filter((k) => k !== 'raw')) {
+    note(`W4 ${kind}`);
+    results.push(await runW4(kind, S.w4.held, S.w4.missed, S.w4.repeats));
+  }
+  readTable(
+    `## W4 — holding ${fmt(S.w4.held)} messages, missed ${fmt(S.w4.missed)}: reconnect (median, min–max)`,
+    results,
+    true,
+  );
+  const p = results.find((r) => r.kind === 'parley');
+  if (p) {
+    const b = median(p.runs.map((x) => x.allBytes));
+    const f = median(p.runs.map((x) => x.floorBytes));
+    target('W4 bytes within 1.1× of the Yjs floor', b <= 1.1 * f, ratio(b, f));
+    const nm = median(p.runs.map((x) => x.newestMs));
+    target('W4 newest readable < 30 ms', nm < 30, `${fmt(nm, 1)} ms`);
+  }
+}
+
+// ---- W5 ----------------------------------------------------------------------------------------
+if (want('W5') && S.kinds.includes('parley')) {
+  note('W5 parley');
+  const r = await runW5(S.w5.rate, S.w5.durationMs);
+  say();
+  say(
+    `## W5 — Parley, 2 members both sending, ${fmt(r.offered)} msgs/s offered for ${S.w5.durationMs / 1000} s, commit before broadcast`,
+  );
+  say(
+    table(
+      ['server', 'accepted msgs/s', 'sent', 'delivered', 'CPU µs/msg', 'store µs/msg', 'store share'],
+      [
+        [
+          'Parley',
+          fmt(r.acceptedPerSec),
+          fmt(r.sent),
+          fmt(r.delivered),
+          fmt(r.cpuUsPerMsg),
+          fmt(r.storeUsPerMsg),
+          `${fmt((100 * r.storeUsPerMsg) / r.cpuUsPerMsg, 1)} %`,
+        ],
+      ],
+    ),
+  );
+  target(
+    'W5 store < 10 % of per-message CPU (W5 run)',
+    r.storeUsPerMsg / r.cpuUsPerMsg < 0.1,
+    `${fmt((100 * r.storeUsPerMsg) / r.cpuUsPerMsg, 1)} %`,
+  );
+}
+
+// ---- W6 ----------------------------------------------------------------------------------------
+if (want('W6')) {
+  const results: W6Result[] = [];
+  for (const kind of S.kinds) {
+    note(`W6 ${kind}`);
+    results.push(await runW6(kind, S.w6));
+  }
+  say();
+  say(
+    `## W6 — ${S.w6.members} members, ${S.w6.typers} typing every ${S.w6.typingMs / 1000} s and sending a receipt every ${S.w6.receiptMs / 1000} s, for ${S.w6.durationMs / 1000} s`,
+  );
+  say(
+    table(
+      [
+        'server',
+        'awareness frames/s per client (median)',
+        'max',
+        'all frames/s per client (max)',
+        'relay CPU % of a core',
+      ],
+      results.map((r) => [
+        kindLabel[r.kind],
+        fmt(r.awarenessPerSecMedian, 1),
+        fmt(r.awarenessPerSecMax, 1),
+        fmt(r.framesPerSecMax, 1),
+        fmt(r.cpuPctOfCore, 1),
+      ]),
+    ),
+  );
+  const p = results.find((r) => r.kind === 'parley');
+  if (p) {
+    target('W6 relay CPU < 10 % of a core', p.cpuPctOfCore < 10, `${fmt(p.cpuPctOfCore, 1)} %`);
+    target(
+      'W6 ≤ 4 awareness frames/s per client',
+      p.awarenessPerSecMax <= 4,
+      `${fmt(p.awarenessPerSecMax, 1)} max`,
+    );
+  }
+}
+
+clearInterval(sampleLoad);
+say();
+say('## Targets');
+for (const t of targets) say(t);
+say();
+say(
+  `total ${fmt((performance.now() - started) / 1000)} s; load average during the run: median ${fmt(median(loads.length ? loads : [loadavg()[0] ?? 0]), 1)} (max ${fmt(Math.max(...loads, 0), 1)}) on ${cpus().length} cores`,
+);
+void (undefined as unknown as ServerKind);

@@ -1,0 +1,172 @@
+/**
+ * The Parley relay in its own process, as an operator runs it: SQLite store (WAL, commit before
+ * broadcast), HMAC token auth, intents through `user:` docs. Args: `pageSize unloadAfterMs [dbPath]`.
+ * Session rate limits are raised (the alternatives have none; the bench measures CPU, not policy).
+ * The store is wrapped so the time spent inside it is counted (better-sqlite3 is synchronous).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { serve } from '@hono/node-server';
+import type { RelayStore } from '@parley/model';
+import { createHmacTokens, createRelay } from '@parley/relay';
+import { createSqliteStore } from '@parley/store-sqlite';
+import { seededContent } from '../lib/message.ts';
+import { serveServer } from './common.ts';
+
+import { BENCH_SECRET } from './secret.ts';
+
+const pageSize = Number(process.argv[2] ?? 1000);
+const unloadAfterMs = Number(process.argv[3] ?? 10 * 60_000);
+/** argv[4]: an existing database to open (a cached, already seeded thread set); kept on close. */
+const dbPath = process.argv[4];
+const dir = mkdtempSync(join(tmpdir(), 'parley-bench-'));
+const raw = createSqliteStore({ path: dbPath ?? join(dir, 'relay.db') });
+
+let storeMs = 0;
+let storeCalls = 0;
+let depth = 0;
+/**
+ * Times an outermost store call in wall ms (performance.now: ~0.05 µs; process.cpuUsage per call
+ * cost more than the calls). better-sqlite3 is synchronous, so wall ≈ CPU unless the process is
+ * descheduled or waits for I/O (WAL writes; checkpoints fsync).
+ */
+const measure = <R>(fn: () => R): R => {
+  if (depth > 0) return fn();
+  depth++;
+  const t0 = performance.now();
+  try {
+    return fn();
+  } finally {
+    storeMs += performance.now() - t0;
+    storeCalls++;
+    depth--;
+  }
+};
+const timed = <T extends object>(target: T): T =>
+  new Proxy(target, {
+    get(t, key, recv) {
+      const v = Reflect.get(t, key, recv);
+      if (typeof v !== 'function') return v;
+      return (...a: unknown[]) => measure(() => v.apply(t, a));
+    },
+  });
+const subs = ['docs', 'threads', 'members', 'messages', 'ops', 'receipts', 'settings', 'webhooks'] as const;
+const wrapped: Record<string, unknown> = {};
+for (const k of subs) {
+  const s = (raw as unknown as Record<string, object | undefined>)[k];
+  if (s) wrapped[k] = timed(s);
+}
+const store = new Proxy(raw, {
+  get(t, key, recv) {
+    if (typeof key === 'string' && key in wrapped) return wrapped[key];
+    if (key === 'transaction') {
+      // BEGIN and COMMIT are the store's; the work inside is the relay's (its store calls count).
+      return <R>(fn: () => R): R => {
+        if (depth > 0) return t.transaction(fn);
+        const t0 = performance.now();
+        let innerMs = 0;
+        let result: R | undefined;
+        try {
+          t.transaction(() => {
+            const t1 = performance.now();
+            try {
+              result = fn();
+            } finally {
+              innerMs += performance.now() - t1;
+            }
+          });
+        } finally {
+          storeMs += performance.now() - t0 - innerMs;
+        }
+        return result as R;
+      };
+    }
+    return Reflect.get(t, key, recv);
+  },
+}) as RelayStore;
+
+const tokens = createHmacTokens({ secret: BENCH_SECRET });
+const relay = createRelay({
+  store,
+  verifyToken: tokens.verify,
+  pageSize,
+  unloadAfterMs,
+  sessionLimits: {
+    framesPerSecond: 1e7,
+    frameBurst: 1e7,
+    bytesPerSecond: 1e10,
+    byteBurst: 1e10,
+    maxBufferedBytes: 1024 * 1024 * 1024,
+    maxSubscriptions: 100_000,
+    maxFrameBytes: 256 * 1024 * 1024,
+  },
+  onInternalError: (e) => console.error('[parley relay]', e),
+});
+const server = serve({ fetch: relay.app.fetch, port: 0, hostname: '127.0.0.1' }) as Server;
+server.on('upgrade', relay.handleUpgrade);
+await new Promise<void>((r) => (server.listening ? r() : server.once('listening', () => r())));
+const { port } = server.address() as AddressInfo;
+
+const actor = (userId: string) => ({ userId, displayName: userId, scope: 'chat' as const });
+
+serveServer({
+  info: () => ({ url: `http://127.0.0.1:${port}`, pid: process.pid }),
+  /** Creates threads with members (first member creates; then batches of 200). */
+  setupThreads: async (a: { threads: { id: string; members: string[] }[] }) => {
+    await Promise.all(
+      a.threads.map(async (t) => {
+        const [creator, ...rest] = t.members;
+        if (!creator) throw new Error('thread without members');
+        const first = rest.slice(0, 199);
+        const r = await relay.operations.apply(actor(creator), {
+          type: 'createThread',
+          threadId: t.id,
+          topic: `bench ${t.id}`,
+          participants: [creator, ...first].map((id) => ({ id, displayName: id })),
+        });
+        if (r.status !== 'accepted') throw new Error(`createThread: ${JSON.stringify(r)}`);
+        for (let i = 199; i < rest.length; i += 200) {
+          const r2 = await relay.operations.apply(actor(creator), {
+            type: 'addParticipants',
+            threadId: t.id,
+            participants: rest.slice(i, i + 200).map((id) => ({ id, displayName: id })),
+          });
+          if (r2.status !== 'accepted') throw new Error(`addParticipants: ${JSON.stringify(r2)}`);
+        }
+      }),
+    );
+  },
+  /** Appends `count` messages from `sender` through the op processor (what a client's intents do). */
+  seed: async (a: { threadId: string; sender: string; count: number; prefix?: string }) => {
+    const batch = 500;
+    for (let i = 0; i < a.count; i += batch) {
+      const n = Math.min(batch, a.count - i);
+      const rs = await Promise.all(
+        Array.from({ length: n }, (_, j) =>
+          relay.operations.apply(actor(a.sender), {
+            type: 'sendMessage',
+            threadId: a.threadId,
+            messageId: `seed_${a.prefix ?? 's'}_${i + j}`,
+            content: seededContent(i + j),
+            messageType: 'text',
+          }),
+        ),
+      );
+      const bad = rs.find((r) => r.status !== 'accepted');
+      if (bad) throw new Error(`seed: ${JSON.stringify(bad)}`);
+    }
+  },
+  storeTime: () => ({ storeMs, storeCalls }),
+  relayStats: () => relay.stats(),
+  close: async () => {
+    await relay.close();
+    server.closeAllConnections?.();
+    await new Promise<void>((r) => server.close(() => r()));
+    raw.close();
+    rmSync(dir, { recursive: true, force: true });
+  },
+});
+process.on('exit', () => rmSync(dir, { recursive: true, force: true }));

@@ -1,0 +1,64 @@
+/**
+ * W5: Parley's accepted messages per second with every acceptance committed before it is
+ * broadcast. Two members of one thread (both send) offer `rate` messages/s for `durationMs`; the
+ * figure is messages delivered to the other member divided by the time from the first send until
+ * the last copy arrived (so a backlog counts against it). The store's share of per-message CPU
+ * comes from W1 (the store wrapper counts CPU inside SQLite calls and BEGIN/COMMIT).
+ */
+import { startServer, spawnClients } from '../lib/servers.ts';
+
+export interface W5Result {
+  readonly offered: number;
+  readonly sent: number;
+  readonly delivered: number;
+  readonly acceptedPerSec: number;
+  readonly cpuUsPerMsg: number;
+  readonly storeUsPerMsg: number;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export const runW5 = async (rate: number, durationMs: number): Promise<W5Result> => {
+  const server = await startServer('parley');
+  const clients = spawnClients();
+  try {
+    const threadId = 'bench_w5_parley';
+    const members = ['w5sender0', 'w5sender1'];
+    await server.proc.call('setupThreads', { threads: [{ id: threadId, members }] });
+    await clients.call('open', { kind: 'parley', url: server.url, threadId, members, sender: true });
+    await clients.call('send', { tag: 'warmup', rate: 200, durationMs: 1000 });
+    await sleep(500);
+    await clients.call('begin', { tag: 'w5run' });
+    const s0 = await server.stats();
+    const st0 = await server.proc.call<{ storeMs: number }>('storeTime');
+    const t0 = performance.now();
+    const { sent } = await clients.call<{ sent: number }>('send', { tag: 'w5run', rate, durationMs });
+    let delivered = 0;
+    let last = performance.now();
+    const deadline = performance.now() + 30_000;
+    while (performance.now() < deadline) {
+      const t = await clients.call<{ delivered: number }>('tally');
+      if (t.delivered > delivered) {
+        delivered = t.delivered;
+        last = performance.now();
+      }
+      if (delivered >= sent) break;
+      if (performance.now() - last > 10_000) break;
+      await sleep(20);
+    }
+    const s1 = await server.stats();
+    const st1 = await server.proc.call<{ storeMs: number }>('storeTime');
+    return {
+      offered: rate,
+      sent,
+      delivered,
+      acceptedPerSec: (delivered * 1000) / (last - t0),
+      cpuUsPerMsg: (s1.cpuUs - s0.cpuUs) / sent,
+      storeUsPerMsg: (1000 * (st1.storeMs - st0.storeMs)) / sent,
+    };
+  } finally {
+    await clients.call('close').catch(() => undefined);
+    await clients.stop();
+    await server.stop();
+  }
+};
