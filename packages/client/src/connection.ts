@@ -2,6 +2,7 @@ import {
   type AuthResultPayload,
   closeCodeOf,
   decodeAuthResult,
+  decodeBatch,
   decodeCode,
   decodeFrame,
   encodeControl,
@@ -24,6 +25,9 @@ export interface WebSocketLike {
 export type WebSocketConstructor = new (url: string) => WebSocketLike;
 
 export type TokenSource = string | (() => Promise<string>);
+
+/** What the client accepts from the relay: a page of 1,000 long messages exceeds the 1 MiB default. */
+const INCOMING_LIMITS = { maxFrameBytes: 64 * 1024 * 1024, maxNameBytes: 512 };
 
 export interface ConnectionOptions {
   /** Relay base URL (`http(s)://host` or `ws(s)://host`); `/v1/sync` is appended. */
@@ -186,19 +190,14 @@ export const createConnection = (options: ConnectionOptions): Connection => {
     socket = ws;
     ws.binaryType = 'arraybuffer';
     ws.onopen = () => {
-      rawSend(ws, { docName: '', type: MessageType.Auth, payload: encodeControl({ token }) });
+      // `batch`: the relay may send everything of one turn as one Batch frame.
+      rawSend(ws, {
+        docName: '',
+        type: MessageType.Auth,
+        payload: encodeControl({ token, features: ['batch'] }),
+      });
     };
-    ws.onmessage = (ev) => {
-      if (ws !== socket) return;
-      const bytes = toBytes(ev.data);
-      if (!bytes) return;
-      let frame: Frame;
-      try {
-        frame = decodeFrame(bytes);
-      } catch (err) {
-        options.onError?.({ code: 'MALFORMED_FRAME', message: String(err) });
-        return;
-      }
+    const handleFrame = (ws: WebSocketLike, frame: Frame): void => {
       if (frame.type === MessageType.Ping) {
         rawSend(ws, { docName: frame.docName, type: MessageType.Pong, payload: frame.payload });
         return;
@@ -227,6 +226,30 @@ export const createConnection = (options: ConnectionOptions): Connection => {
         } catch {}
       }
       options.onFrame(frame);
+    };
+    ws.onmessage = (ev) => {
+      if (ws !== socket) return;
+      const bytes = toBytes(ev.data);
+      if (!bytes) return;
+      let frame: Frame;
+      try {
+        frame = decodeFrame(bytes, INCOMING_LIMITS);
+      } catch (err) {
+        options.onError?.({ code: 'MALFORMED_FRAME', message: String(err) });
+        return;
+      }
+      if (frame.type !== MessageType.Batch) {
+        handleFrame(ws, frame);
+        return;
+      }
+      try {
+        for (const inner of decodeBatch(frame.payload)) {
+          if (ws !== socket) return;
+          handleFrame(ws, decodeFrame(inner, INCOMING_LIMITS));
+        }
+      } catch (err) {
+        options.onError?.({ code: 'MALFORMED_FRAME', message: String(err) });
+      }
     };
     ws.onerror = () => {};
     ws.onclose = (ev) => {
