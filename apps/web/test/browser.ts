@@ -40,6 +40,8 @@ export const signIn = async (
   userId: string,
   displayName: string,
   viewport = DESKTOP,
+  /** Screenshot name for the filled-in sign-in form, if wanted. */
+  signInShot?: string,
 ): Promise<UserPage> => {
   const context = await browser.newContext({ viewport });
   context.setDefaultTimeout(15_000);
@@ -51,6 +53,7 @@ export const signIn = async (
   });
   await page.goto(server.url);
   await page.getByLabel('Token').fill(await server.token(userId, displayName));
+  if (signInShot) await screenshot(page, signInShot);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.locator('.connection[data-state="online"]').waitFor();
   return { userId, context, page, errors };

@@ -52,7 +52,7 @@ describe('web app in Chromium', () => {
   let bob: UserPage;
 
   it('signs in, creates a thread, and exchanges messages live with typing and receipts', async () => {
-    alice = await signIn(browser, server, 'alice', 'Alice');
+    alice = await signIn(browser, server, 'alice', 'Alice', undefined, '00-sign-in');
     bob = await signIn(browser, server, 'bob', 'Bob');
     users.push(alice, bob);
     const a = alice.page;
