@@ -117,8 +117,9 @@ export const runChatSimulation = async (options: SimOptions): Promise<SimReport>
       }
       const d = rng.pick(devices);
       const kind = rng.weighted(weights);
-      byKind[kind] = (byKind[kind] ?? 0) + 1;
-      await act(step, kind, d, rng, model, devices, log, counts, world);
+      // Counted when it did something (a send with no thread to send to is a no-op).
+      if (await act(step, kind, d, rng, model, devices, log, counts, world))
+        byKind[kind] = (byKind[kind] ?? 0) + 1;
       await sleep(rng.int(0, 12));
     }
     if (relayUpAt >= 0) {
@@ -187,7 +188,7 @@ async function act(
   log: (l: string) => void,
   counts: { clientRestarts: number; offlinePeriods: number },
   world: SimOptions['world'],
-): Promise<void> {
+): Promise<boolean> {
   const who = `#${step} ${d.userId}/${d.index}`;
   const threads = model.threadsOf(d.userId);
   const threadId = threads.length > 0 ? rng.pick(threads) : undefined;
@@ -195,43 +196,43 @@ async function act(
   const short = threadId?.slice(0, 6);
   switch (kind) {
     case 'send': {
-      if (!tc || !threadId) return;
+      if (!tc || !threadId) return false;
       const content = model.newContent(rng);
       const { id } = await tc.sendMessage({ content }, rng.chance(0.2) ? { priority: 'high' } : {});
       model.sent(id, threadId, d.userId, d.index, content);
       log(`${who} send ${id.slice(0, 6)} → ${short}`);
-      return;
+      return true;
     }
     case 'edit': {
       const m = model.ownMessage(rng, d.userId);
-      if (!m) return;
+      if (!m) return false;
       const content = model.newContent(rng);
       await d.client.getChatThreadClient(m.threadId).updateMessage(m.id, { content });
       model.edited(m.id, content);
       log(`${who} edit ${m.id.slice(0, 6)}`);
-      return;
+      return true;
     }
     case 'delete': {
       const m = model.ownMessage(rng, d.userId);
-      if (!m) return;
+      if (!m) return false;
       await d.client.getChatThreadClient(m.threadId).deleteMessage(m.id);
       log(`${who} delete ${m.id.slice(0, 6)}`);
-      return;
+      return true;
     }
     case 'create': {
-      if (model.threads.size >= 8) return;
+      if (model.liveThreads() >= 8) return false;
       const others = rng.shuffle(model.users).slice(0, rng.int(1, model.users.length - 1));
       await create(d, [d.userId, ...others.filter((u) => u !== d.userId)], model, log, `t${step}`);
-      return;
+      return true;
     }
     case 'topic': {
-      if (!tc) return;
+      if (!tc) return false;
       await tc.updateTopic(`topic ${step} ✨`);
       log(`${who} topic ${short}`);
-      return;
+      return true;
     }
     case 'add': {
-      if (!tc || !threadId) return;
+      if (!tc || !threadId) return false;
       const target = rng.pick(model.users);
       // History: all, none (a time after now), or since a recent moment.
       const share = rng.weighted({ all: 2, none: 2, since: 1 });
@@ -248,55 +249,55 @@ async function act(
       });
       model.added(threadId, target, share === 'none');
       log(`${who} add ${target} (${share}) → ${short}`);
-      return;
+      return true;
     }
     case 'remove': {
-      if (!tc || !threadId) return;
+      if (!tc || !threadId) return false;
       const target = rng.pick(model.membersOf(threadId));
       await tc.removeParticipant(user(target));
       model.removed(threadId, target);
       log(`${who} remove ${target} from ${short}`);
-      return;
+      return true;
     }
     case 'receipt': {
       const m = threadId ? model.anyMessageIn(rng, threadId) : undefined;
-      if (!tc || !m) return;
+      if (!tc || !m) return false;
       await tc.sendReadReceipt({ chatMessageId: m });
       log(`${who} receipt ${m.slice(0, 6)}`);
-      return;
+      return true;
     }
     case 'typing': {
-      if (!tc) return;
+      if (!tc) return false;
       void tc.sendTypingNotification().catch(() => undefined);
-      return;
+      return true;
     }
     case 'read': {
       if (!tc) {
         await bounded(drain(d.client.listChatThreads()), 1000);
-        return;
+        return true;
       }
       const which = rng.int(0, 3);
       if (which === 0) await bounded(drain(tc.listMessages({ maxPageSize: 20 })), 1500);
       else if (which === 1) await bounded(drain(tc.listParticipants()), 1000);
       else if (which === 2) await bounded(tc.getProperties(), 1000);
       else await bounded(drain(d.client.listChatThreads()), 1000);
-      return;
+      return true;
     }
     case 'deleteThread': {
-      if (!threadId || model.ownerOf(threadId) !== d.userId || rng.chance(0.5)) return;
+      if (!threadId || model.ownerOf(threadId) !== d.userId || rng.chance(0.5)) return false;
       await d.client.deleteChatThread(threadId);
       model.deleted(threadId);
       log(`${who} deleteThread ${short}`);
-      return;
+      return true;
     }
     case 'offline': {
-      if (!d.online) return;
+      if (!d.online) return false;
       d.client.disconnect();
       d.online = false;
       d.backAt = step + rng.int(2, 25);
       counts.offlinePeriods++;
       log(`${who} offline until #${d.backAt}`);
-      return;
+      return true;
     }
     case 'restart': {
       // A client process restart: close the client (flushing its store), open a new one on the same file.
@@ -309,8 +310,9 @@ async function act(
       }
       counts.clientRestarts++;
       log(`${who} restart (${online ? 'online' : 'offline'})`);
-      return;
+      return true;
     }
   }
   void devices;
+  return false;
 }

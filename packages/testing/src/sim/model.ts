@@ -90,6 +90,10 @@ export class SimModel {
     if (t) t.deleted = true;
   }
 
+  liveThreads(): number {
+    return [...this.threads.values()].filter((t) => !t.deleted).length;
+  }
+
   threadsOf(userId: string): string[] {
     return [...this.threads.values()].filter((t) => !t.deleted && t.members.has(userId)).map((t) => t.id);
   }
