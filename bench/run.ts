@@ -5,6 +5,7 @@
  * `--size smoke` runs everything at a tiny size (the CI smoke test); `--profile DIR` writes a CPU
  * profile of Parley's relay per W1 size into DIR and prints its top functions.
  */
+import { existsSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import type { ServerKind } from './clients/conn.ts';
 import { formatProfile, summarizeProfile } from './lib/profile.ts';
@@ -25,6 +26,7 @@ const flag = (name: string): string | undefined => {
 const sizeName = (flag('--size') ?? 'full') as keyof typeof sizeTable;
 const S: BenchSizes = sizeTable[sizeName];
 const profileDir = flag('--profile');
+if (profileDir) process.env.BENCH_PROFILE_DIR = profileDir;
 const picked = args.filter((a) => /^W[1-6]$/i.test(a)).map((a) => a.toUpperCase());
 const want = (w: string) => picked.length === 0 || picked.includes(w);
 
@@ -77,6 +79,7 @@ if (want('W1')) {
     rows.push([
       `${kindLabel[r.kind]} N=${r.n}`,
       fmt(f.maxRate),
+      fmt(f.deliveredRate),
       `${fmt(f.p50at20, 1)} / ${fmt(f.p99at20, 1)}`,
       `${fmt(f.p50atMax, 1)} / ${fmt(f.p99atMax, 1)}`,
       `${fmt(f.cpuUsPerMsg)} (${fmt(f.cpuMin)}–${fmt(f.cpuMax)})`,
@@ -91,7 +94,8 @@ if (want('W1')) {
     table(
       [
         'server',
-        'max msgs/s',
+        'max msgs/s (p99≤100)',
+        'all delivered at',
         'p50/p99 ms @20/s',
         'p50/p99 ms @max',
         'CPU µs/msg',
@@ -328,6 +332,12 @@ if (want('W6')) {
 }
 
 clearInterval(sampleLoad);
+if (profileDir) {
+  for (const label of ['w3-parley', 'w4-parley', 'w5-parley', 'w6-parley']) {
+    const path = `${profileDir}/${label}.cpuprofile`;
+    if (existsSync(path)) console.error(formatProfile(`Parley ${label}`, summarizeProfile(path)));
+  }
+}
 say();
 say('## Targets');
 for (const t of targets) say(t);

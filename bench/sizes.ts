@@ -43,7 +43,7 @@ export const sizes: Record<'full' | 'smoke', BenchSizes> = {
     w2: { sessions: 1000, threads: 100, perThread: 1000 },
     w3: { size: 100_000, repeats: 5, oneDocRepeats: 3 },
     w4: { held: 1000, missed: 10_000, repeats: 5 },
-    w5: { rate: 1000, durationMs: 2000 },
+    w5: { rate: 3000, durationMs: 2000 },
     w6: { members: 250, typers: 50, typingMs: 1000, receiptMs: 2000, durationMs: 5000 },
   },
   smoke: {

@@ -4,6 +4,7 @@ import {
   type OpEnvelope,
   type OpPayload,
   pageDocName,
+  readMeta,
   userDocName,
   writeOp,
 } from '@parley/model';
@@ -72,7 +73,8 @@ export class ParleyConn implements BenchConn {
     if (o.sender) await c.subscribe(userDocName(c.userId));
     if (o.mode === 'scan') {
       await c.subscribe(headDocName(o.threadId));
-      await c.subscribe(pageDocName(o.threadId, 0));
+      c.#page = readMeta(c.doc(headDocName(o.threadId)))?.currentPage ?? 0;
+      await c.subscribe(pageDocName(o.threadId, c.#page));
     }
     return c;
   }
@@ -165,6 +167,24 @@ export class ParleyConn implements BenchConn {
     }
   }
 
+  /** Scan mode: page docs are scanned for markers, not applied (head and user docs are). */
+  #scanOnly(docName: string): boolean {
+    return (
+      this.#o.mode === 'scan' && docName.startsWith('thread:') && docName !== headDocName(this.#o.threadId)
+    );
+  }
+
+  #page = 0;
+
+  /** Scan mode: when the relay opens a new page, subscribe to it (as a client reading live would). */
+  #followPages(): void {
+    const current = readMeta(this.doc(headDocName(this.#o.threadId)))?.currentPage ?? 0;
+    while (this.#page < current) {
+      this.#page++;
+      void this.subscribe(pageDocName(this.#o.threadId, this.#page));
+    }
+  }
+
   #resolve(key: string): void {
     const w = this.#waiters.get(key);
     if (w) {
@@ -183,7 +203,7 @@ export class ParleyConn implements BenchConn {
       case MessageType.Subscription: {
         const s = decodeSubscription(frame.payload);
         if (s.status !== 'granted') throw new Error(`${frame.docName}: ${JSON.stringify(s)}`);
-        const scanOnly = this.#o.mode === 'scan' && !frame.docName.startsWith('user:');
+        const scanOnly = this.#scanOnly(frame.docName);
         const sv = scanOnly ? new Uint8Array([0]) : Y.encodeStateVector(this.doc(frame.docName));
         this.#send({
           docName: frame.docName,
@@ -196,7 +216,7 @@ export class ParleyConn implements BenchConn {
         const d = decoding.createDecoder(frame.payload);
         const step = decoding.readVarUint(d);
         const body = decoding.readVarUint8Array(d);
-        const scanOnly = this.#o.mode === 'scan' && !frame.docName.startsWith('user:');
+        const scanOnly = this.#scanOnly(frame.docName);
         if (step === SyncStep.Step1) {
           const update = scanOnly
             ? new Uint8Array([0, 0])
@@ -209,6 +229,7 @@ export class ParleyConn implements BenchConn {
         } else {
           if (!scanOnly) Y.applyUpdate(this.doc(frame.docName), body, 'remote');
           if (step === SyncStep.Step2) this.#resolve(frame.docName);
+          if (this.#o.mode === 'scan' && frame.docName === headDocName(this.#o.threadId)) this.#followPages();
         }
         break;
       }

@@ -3,11 +3,13 @@
  * orchestrator's commands (open, begin, send, tally, presence, close). Latency is taken here, at
  * frame arrival, against the send time stamped in the message.
  */
+import { opsMap, readResult, userDocName } from '@parley/model';
 import { type Histogram, record } from '../lib/histogram.ts';
 import { type Found, markedContent, nowMs } from '../lib/message.ts';
 import { serveRpc } from '../lib/rpc.ts';
 import type { BenchConn, ServerKind } from './conn.ts';
 import { connect } from './connect.ts';
+import { ParleyConn } from './parleyConn.ts';
 import { type ReadResult, readThread } from './reader.ts';
 
 interface Tally {
@@ -121,6 +123,21 @@ serveRpc({
     const r: ReadResult = await readThread({ ...a, ...(a.from ? { state: saved.get(a.from) } : {}) });
     if (a.keep) saved.set(a.keep, r.state);
     return { ...r, state: undefined };
+  },
+  /** Parley senders: how their intents ended (accepted / rejected by code / still without a result). */
+  opResults: () => {
+    const out: Record<string, number> = {};
+    for (const c of conns) {
+      if (!(c instanceof ParleyConn)) continue;
+      const user = c.docs.get(userDocName(c.userId));
+      if (!user) continue;
+      for (const id of opsMap(user).keys()) {
+        const r = readResult(user, id);
+        const key = !r ? 'pending' : r.status === 'accepted' ? 'accepted' : `rejected ${r.code}`;
+        out[key] = (out[key] ?? 0) + 1;
+      }
+    }
+    return out;
   },
   connStats: () => conns.map((c) => ({ ...c.stats })),
   close: async () => {

@@ -43,7 +43,7 @@ const sourcesHash = (): string => {
 export const startSeededParley = async (
   key: string,
   seed: (server: BenchServer) => Promise<void>,
-  options: { unloadAfterMs?: number; log?: (line: string) => void } = {},
+  options: { unloadAfterMs?: number; log?: (line: string) => void; profileLabel?: string } = {},
 ): Promise<{ server: BenchServer; seeded: boolean }> => {
   mkdirSync(cacheDir, { recursive: true });
   const cached = join(cacheDir, `${key}-${sourcesHash()}.db`);
@@ -64,6 +64,7 @@ export const startSeededParley = async (
   if (existsSync(`${cached}-wal`)) copyFileSync(`${cached}-wal`, `${copy}-wal`);
   const started = await startServer('parley', {
     dbPath: copy,
+    ...(options.profileLabel ? { profileLabel: options.profileLabel } : {}),
     ...(options.unloadAfterMs !== undefined ? { unloadAfterMs: options.unloadAfterMs } : {}),
   });
   const server: BenchServer = {

@@ -17,6 +17,8 @@ export interface BenchServer {
   readonly url: string;
   readonly proc: BenchProcess;
   stats(): Promise<ServerStats>;
+  /** Starts the CPU profile if this run profiles this server (see `profileLabel`). */
+  profile(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -27,6 +29,11 @@ export interface StartServerOptions {
   readonly unloadAfterMs?: number;
   /** Parley: open this database file (a copy of a cached, seeded one). */
   readonly dbPath?: string;
+  /**
+   * With `BENCH_PROFILE_DIR` set (run.ts `--profile DIR`): profile Parley's relay from `profile()`
+   * until stop, into `DIR/<label>.cpuprofile`.
+   */
+  readonly profileLabel?: string;
 }
 
 export const startServer = async (kind: ServerKind, o: StartServerOptions = {}): Promise<BenchServer> => {
@@ -36,12 +43,22 @@ export const startServer = async (kind: ServerKind, o: StartServerOptions = {}):
       : [];
   const proc = spawnBench(`servers/${kind}.ts`, args);
   const { url } = await proc.call<{ url: string }>('info', undefined, 60_000);
+  const dir = process.env.BENCH_PROFILE_DIR;
+  const profilePath =
+    dir && kind === 'parley' && o.profileLabel ? `${dir}/${o.profileLabel}.cpuprofile` : undefined;
+  let profiling = false;
   return {
     kind,
     url,
     proc,
     stats: () => proc.call<ServerStats>('stats'),
+    profile: async () => {
+      if (!profilePath || profiling) return;
+      profiling = true;
+      await proc.call('profileStart');
+    },
     stop: async () => {
+      if (profiling) await proc.call('profileStop', { path: profilePath });
       await proc.call('close', undefined, 30_000).catch(() => undefined);
       await proc.stop();
     },

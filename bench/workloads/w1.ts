@@ -1,8 +1,10 @@
 /**
  * W1: one thread, N subscribed members; S = min(2, N) of them also send, at rising offered rates
  * (each step `stepMs` long, then up to `drainMs` for the last copies). A step passes when
- * ≥ 99.9 % of the N−1 copies of every message arrived and p99 ≤ 100 ms; the ladder stops at the
- * first failing step. Server CPU is read from the server process before and after each step.
+ * ≥ 99.9 % of the N−1 copies of every message arrived and p99 ≤ 100 ms; the ladder stops when a
+ * step loses copies or its p99 passes 1 s. Server CPU is read from the server process before and
+ * after each step; the per-message figure is taken at the highest step that delivered everything
+ * (so fixed idle costs are amortised as they are under load).
  */
 import type { ServerKind } from '../clients/conn.ts';
 import { countOf, type Histogram, merge, quantile } from '../lib/histogram.ts';
@@ -112,7 +114,9 @@ export const runW1 = async (kind: ServerKind, n: number, o: W1Options): Promise<
         pass: delivered >= 0.999 * expected && p99 <= 100,
       };
       steps.push(step);
-      if (!step.pass) break;
+      // Latency on a shared 2-core machine is noisy: a step that delivered everything but missed
+      // p99 does not end the ladder; losing copies, or a p99 over a second (saturation), does.
+      if (step.delivered < 0.999 * expected || p99 > 1000) break;
       // let a backlog of a passing step settle before the next
       await sleep(200);
     }
@@ -133,17 +137,22 @@ export const w1Figures = (r: W1Result) => {
   const passing = r.steps.filter((s) => s.pass);
   const max = passing.at(-1);
   const at20 = r.steps[0];
+  const full = r.steps.filter((s) => s.delivered >= 0.999 * s.expected);
+  const loaded = full.at(-1) ?? at20;
+  const cpu = loaded?.cpuUsPerMsg ?? Number.NaN;
   return {
     maxRate: max ? max.sentPerSec : 0,
+    /** Highest rate at which every copy arrived (latency aside). */
+    deliveredRate: loaded ? loaded.sentPerSec : 0,
     p50at20: at20?.p50,
     p99at20: at20?.p99,
     p50atMax: max?.p50,
     p99atMax: max?.p99,
-    cpuUsPerMsg: max?.cpuUsPerMsg ?? at20?.cpuUsPerMsg,
-    storeUsPerMsg: max?.storeUsPerMsg ?? at20?.storeUsPerMsg,
-    cpuMin: Math.min(...passing.map((s) => s.cpuUsPerMsg)),
-    cpuMax: Math.max(...passing.map((s) => s.cpuUsPerMsg)),
-    cpuUsPerCopy: (max?.cpuUsPerMsg ?? at20?.cpuUsPerMsg ?? Number.NaN) / Math.max(1, r.n - 1),
-    ceiling: 1e6 / (max?.cpuUsPerMsg ?? at20?.cpuUsPerMsg ?? Number.NaN),
+    cpuUsPerMsg: cpu,
+    storeUsPerMsg: loaded?.storeUsPerMsg,
+    cpuMin: Math.min(...full.map((s) => s.cpuUsPerMsg)),
+    cpuMax: Math.max(...full.map((s) => s.cpuUsPerMsg)),
+    cpuUsPerCopy: cpu / Math.max(1, r.n - 1),
+    ceiling: 1e6 / cpu,
   };
 };

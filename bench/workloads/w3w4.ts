@@ -35,7 +35,9 @@ export const runW3 = async (
   const t = performance.now();
   let server: BenchServer;
   if (kind === 'parley') {
-    server = (await startSeededParley(`w3-${size}`, seed, log ? { log } : {})).server;
+    server = (
+      await startSeededParley(`w3-${size}`, seed, { ...(log ? { log } : {}), profileLabel: 'w3-parley' })
+    ).server;
   } else {
     server = await startServer(kind);
     await seed(server);
@@ -43,6 +45,7 @@ export const runW3 = async (
   const seedSeconds = (performance.now() - t) / 1000;
   const client = spawnClients();
   try {
+    await server.profile();
     const runs: ReadFigures[] = [];
     for (let i = 0; i < repeats; i++) {
       runs.push(
@@ -83,6 +86,7 @@ export const runW4 = async (
     });
     await server.proc.call('seed', { threadId, sender: 'writer01', count: missed, prefix: 'b' }, 900_000);
     const seedSeconds = (performance.now() - t) / 1000;
+    await server.profile();
     const runs: ReadFigures[] = [];
     for (let i = 0; i < repeats; i++) {
       runs.push(

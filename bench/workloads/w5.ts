@@ -14,12 +14,14 @@ export interface W5Result {
   readonly acceptedPerSec: number;
   readonly cpuUsPerMsg: number;
   readonly storeUsPerMsg: number;
+  /** How the senders' intents ended, as their user docs show it. */
+  readonly results: Record<string, number>;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export const runW5 = async (rate: number, durationMs: number): Promise<W5Result> => {
-  const server = await startServer('parley');
+  const server = await startServer('parley', { profileLabel: 'w5-parley' });
   const clients = spawnClients();
   try {
     const threadId = 'bench_w5_parley';
@@ -29,6 +31,7 @@ export const runW5 = async (rate: number, durationMs: number): Promise<W5Result>
     await clients.call('send', { tag: 'warmup', rate: 200, durationMs: 1000 });
     await sleep(500);
     await clients.call('begin', { tag: 'w5run' });
+    await server.profile();
     const s0 = await server.stats();
     const st0 = await server.proc.call<{ storeMs: number }>('storeTime');
     const t0 = performance.now();
@@ -46,6 +49,7 @@ export const runW5 = async (rate: number, durationMs: number): Promise<W5Result>
       if (performance.now() - last > 10_000) break;
       await sleep(20);
     }
+    const results = await clients.call<Record<string, number>>('opResults');
     const s1 = await server.stats();
     const st1 = await server.proc.call<{ storeMs: number }>('storeTime');
     return {
@@ -55,6 +59,7 @@ export const runW5 = async (rate: number, durationMs: number): Promise<W5Result>
       acceptedPerSec: (delivered * 1000) / (last - t0),
       cpuUsPerMsg: (s1.cpuUs - s0.cpuUs) / sent,
       storeUsPerMsg: (1000 * (st1.storeMs - st0.storeMs)) / sent,
+      results,
     };
   } finally {
     await clients.call('close').catch(() => undefined);

@@ -29,7 +29,7 @@ export interface W6Result {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export const runW6 = async (kind: ServerKind, o: W6Options): Promise<W6Result> => {
-  const server = await startServer(kind);
+  const server = await startServer(kind, { profileLabel: 'w6-parley' });
   const typers = spawnClients();
   const readers = spawnClients();
   try {
@@ -43,6 +43,7 @@ export const runW6 = async (kind: ServerKind, o: W6Options): Promise<W6Result> =
     await typers.call('open', { ...base, members: members.slice(0, o.typers), sender: true });
     await readers.call('open', { ...base, members: members.slice(o.typers), sender: false });
     await sleep(1000);
+    await server.profile();
     const before = await readers.call<ConnStats[]>('connStats');
     const s0 = await server.stats();
     const t0 = performance.now();
