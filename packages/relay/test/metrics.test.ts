@@ -183,4 +183,46 @@ describe('/metrics and operation logs', () => {
     expect(all).not.toContain(bob);
     expect(lines.filter((l) => l.source === 'http')).toHaveLength(7);
   });
+
+  it('intents synced from a user doc get one `sync` line each and count in the op metrics', async () => {
+    const before = (await scrape()).samples;
+    const carol = await WireClient.connect(relay.url, await relay.token('carol', { displayName: 'Carol' }));
+    await carol.subscribe('user:carol');
+    const threadId = 'thread-sync-logs';
+    expect((await carol.op({ type: 'createThread', threadId, topic: 'sync', participants: [] })).status).toBe(
+      'accepted',
+    );
+    const messageId = 'message-sync-log-1';
+    const sent = await carol.op({
+      type: 'sendMessage',
+      threadId,
+      messageId,
+      content: SECRET_CONTENT,
+      messageType: 'text',
+    });
+    expect(sent.status).toBe('accepted');
+    const refused = await carol.op({
+      type: 'editMessage',
+      threadId,
+      messageId: 'message-missing-1',
+      content: 'x',
+    });
+    expect(refused).toMatchObject({ status: 'rejected', code: 'MESSAGE_NOT_FOUND' });
+    carol.close();
+
+    const sync = lines.filter((l) => l.source === 'sync' && l.userId === 'carol');
+    expect(sync.map((l) => [l.operation, l.resultCode])).toEqual([
+      ['CreateChatThread', 'Success'],
+      ['SendChatMessage', 'Success'],
+      ['UpdateChatMessage', 'MESSAGE_NOT_FOUND'],
+    ]);
+    expect(sync[1]).toMatchObject({ threadId, messageId });
+    expect(typeof sync[1]!.correlationId).toBe('string');
+    expect(JSON.stringify(sync)).not.toContain(SECRET_CONTENT);
+    const after = (await scrape()).samples;
+    const delta = (labels: Record<string, string>) =>
+      value(after, 'parley_ops_total', labels) - value(before, 'parley_ops_total', labels);
+    expect(delta({ type: 'sendMessage', result: 'accepted' })).toBe(1);
+    expect(delta({ type: 'editMessage', result: 'MESSAGE_NOT_FOUND' })).toBe(1);
+  });
 });
