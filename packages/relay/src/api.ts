@@ -1,8 +1,8 @@
 import type { TokenScope } from '@parley/protocol';
 import type { Policy } from './policy.ts';
 import type { SessionLimits } from './sessionLimits.ts';
-import type { OperationLogger } from './logging/operationLog.ts';
-import type { WebhookDeliveryOptions } from './webhooks/deliveryWorker.ts';
+import type { OperationLogger } from './logging/operationLogger.ts';
+import type { WebhookDeliveryOptions } from './webhooks/deliveryOptions.ts';
 import type { WebhookSubscriptionInput } from './webhooks/subscriptions.ts';
 import type {
   MemberRecord,

@@ -30,7 +30,7 @@ export { operationOf } from './metrics/acsOperations.ts';
 export type { RelayMetrics } from './metrics/relayMetrics.ts';
 export { queryUsage, type UsageReport } from './metrics/usage.ts';
 export type { ChatCloudEvent } from './webhooks/cloudEvent.ts';
-export { defaultWebhookDelivery, type WebhookDeliveryOptions } from './webhooks/deliveryWorker.ts';
+export { defaultWebhookDelivery, type WebhookDeliveryOptions } from './webhooks/deliveryOptions.ts';
 export { type ChatEventType, chatEventTypes } from './webhooks/eventTypes.ts';
 export { SIGNATURE_HEADER, signWebhookBody, verifyWebhookSignature } from './webhooks/signature.ts';
 export type { WebhookSubscriptionInput } from './webhooks/subscriptions.ts';

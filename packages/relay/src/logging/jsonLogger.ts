@@ -1,5 +1,5 @@
 import { pino } from 'pino';
-import type { OperationLogger } from './operationLog.ts';
+import type { OperationLogger } from './operationLogger.ts';
 
 /** Log levels of `createJsonLogger`; `silent` writes nothing. */
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';

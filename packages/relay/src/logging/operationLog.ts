@@ -5,14 +5,9 @@ import type { MiddlewareHandler } from 'hono';
 import type { Actor, RelayOperations, TokenVerifier } from '../api.ts';
 import { operationOf, operationOfOp } from '../metrics/acsOperations.ts';
 import type { RelayMetrics } from '../metrics/relayMetrics.ts';
+import type { OperationLogger } from './operationLogger.ts';
 
-/**
- * Where operation logs go: pino's `Logger` fits (`logger.info(fields, msg)`), as does anything with
- * an `info` method. One JSON object per operation.
- */
-export interface OperationLogger {
-  info(fields: Record<string, unknown>, message?: string): void;
-}
+export type { OperationLogger } from './operationLogger.ts';
 
 /** The fields of one operation line. Never message content, never tokens. */
 export interface OperationLine {

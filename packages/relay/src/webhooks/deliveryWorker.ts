@@ -1,36 +1,7 @@
 import type { OutboxOutcome, OutboxRow, RelayStore, WebhookSubscriptionRow } from '@parley/model';
 import { CLOUDEVENTS_CONTENT_TYPE } from './cloudEvent.ts';
+import type { WebhookDeliveryOptions } from './deliveryOptions.ts';
 import { SIGNATURE_HEADER, signWebhookBody } from './signature.ts';
-
-/** Tunables of webhook delivery; defaults in `defaultWebhookDelivery`. */
-export interface WebhookDeliveryOptions {
-  /** Deliveries in flight at once, over all subscriptions. */
-  readonly concurrency: number;
-  /** A request (handshake or delivery) that takes longer fails as `timeout`. */
-  readonly timeoutMs: number;
-  /** Attempts before an event moves to the dead letters. */
-  readonly maxAttempts: number;
-  /** Age (since the change) after which a failing event moves to the dead letters. */
-  readonly maxAgeMs: number;
-  /** Backoff: a retry waits a random time up to `min(base · 2^attempts, max)` (full jitter). */
-  readonly backoffBaseMs: number;
-  readonly backoffMaxMs: number;
-  /** How often the worker looks for due rows when nothing woke it. */
-  readonly pollMs: number;
-  /** `WebHook-Request-Origin` of the abuse-protection handshake. */
-  readonly origin: string;
-}
-
-export const defaultWebhookDelivery: WebhookDeliveryOptions = {
-  concurrency: 8,
-  timeoutMs: 10_000,
-  maxAttempts: 10,
-  maxAgeMs: 24 * 60 * 60 * 1000,
-  backoffBaseMs: 1000,
-  backoffMaxMs: 5 * 60 * 1000,
-  pollMs: 1000,
-  origin: 'parley-relay',
-};
 
 /** How one attempt ended, for metrics. */
 export type DeliveryResult = 'delivered' | 'failed' | 'timeout' | 'rejected_handshake' | 'dead';

@@ -1,12 +1,8 @@
 import type { RelayStore } from '@parley/model';
 import type { Hono } from 'hono';
 import type { RelaySignals } from '../signals.ts';
-import {
-  type DeliveryResult,
-  DeliveryWorker,
-  defaultWebhookDelivery,
-  type WebhookDeliveryOptions,
-} from './deliveryWorker.ts';
+import { defaultWebhookDelivery, type WebhookDeliveryOptions } from './deliveryOptions.ts';
+import { type DeliveryResult, DeliveryWorker } from './deliveryWorker.ts';
 import { createWebhookOutbox, type WebhookOutbox } from './outbox.ts';
 import { type WebhookSubscriptionInput, webhookSubscriptionOf } from './subscriptions.ts';
 import { createWebhookRoutes } from './webhookRoutes.ts';
