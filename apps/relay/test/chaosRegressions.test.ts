@@ -108,4 +108,22 @@ describe('chaos simulation findings', () => {
       await ben.close();
     }
   });
+
+  // Found by the upgrade-path fuzzer (packages/relay/test/fuzz.test.ts): an unauthenticated WebSocket
+  // upgrade to `/v1/yjs/%E0%A4%A` made decodeURIComponent throw a URIError inside the server's
+  // 'upgrade' listener (packages/relay/src/relay.ts handleUpgrade), which killed the whole process.
+  it('a malformed percent-encoded upgrade path gets a 400 and the relay keeps serving', async () => {
+    const status = await new Promise<number | string>((resolve) => {
+      const ws = new WebSocket(`${relay.url.replace('http', 'ws')}/v1/yjs/%E0%A4%A?token=x`);
+      ws.once('unexpected-response', (_req, res) => {
+        resolve(res.statusCode ?? 0);
+        ws.terminate();
+      });
+      ws.once('open', () => resolve('open'));
+      ws.once('error', (e) => resolve(`error: ${e.message}`));
+    });
+    expect(status).toBe(400);
+    expect(relay.child.exitCode).toBe(null);
+    expect((await fetch(`${relay.url}/healthz`)).status).toBe(200);
+  });
 });

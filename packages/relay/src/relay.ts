@@ -275,7 +275,17 @@ export const createRelay = (options: RelayOptions): Relay => {
       return;
     }
     if (url.pathname.startsWith('/v1/yjs/')) {
-      const docName = decodeURIComponent(url.pathname.slice('/v1/yjs/'.length));
+      let docName: string;
+      try {
+        docName = decodeURIComponent(url.pathname.slice('/v1/yjs/'.length));
+      } catch {
+        // A malformed %-escape must not throw out of the 'upgrade' listener: that kills the process.
+        reject(
+          socket,
+          new ParleyError('INVALID_DOC_NAME', 'The document name is not valid percent-encoding.'),
+        );
+        return;
+      }
       const token = url.searchParams.get('token') ?? '';
       verifyToken(token).then(
         (claims) => {
