@@ -126,4 +126,27 @@ describe('chaos simulation findings', () => {
     expect(relay.child.exitCode).toBe(null);
     expect((await fetch(`${relay.url}/healthz`)).status).toBe(200);
   });
+
+  // Found next, by hand from the same fuzzer's finding: a raw upgrade request whose target is not a
+  // URL (`GET //[`) made `new URL()` throw in the same listener and killed the process too.
+  it('an upgrade request whose target is not a URL gets a 400 and the relay keeps serving', async () => {
+    const { connect } = await import('node:net');
+    const answer = await new Promise<string>((resolve) => {
+      const s = connect(relay.port, '127.0.0.1', () => {
+        s.write(
+          'GET //[ HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n' +
+            'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n',
+        );
+      });
+      let got = '';
+      s.on('data', (d: Buffer) => {
+        got += d.toString('latin1');
+      });
+      s.on('close', () => resolve(got.split('\r\n')[0] ?? ''));
+      s.on('error', () => resolve(got.split('\r\n')[0] ?? ''));
+    });
+    expect(answer).toMatch(/^HTTP\/1\.1 400 /);
+    expect(relay.child.exitCode).toBe(null);
+    expect((await fetch(`${relay.url}/healthz`)).status).toBe(200);
+  });
 });

@@ -256,7 +256,14 @@ export const createRelay = (options: RelayOptions): Relay => {
       reject(socket, new ParleyError('UNAVAILABLE'));
       return;
     }
-    const url = new URL(req.url ?? '/', 'http://relay');
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://relay');
+    } catch {
+      // A request target such as `//[` is not a URL; throwing here would kill the process.
+      reject(socket, new ParleyError('INVALID_REQUEST', 'The request path is not a valid URL.'));
+      return;
+    }
     if (url.pathname === '/v1/sync') {
       wss.handleUpgrade(req, socket, head, (ws) => {
         const session = new SyncSession(hub, transportOf(ws), limits);
