@@ -33,6 +33,7 @@ export class YwsSession {
   readonly #subscriber: DocSubscriber;
   readonly #frames = new TokenBucket(2000, 400);
   #closed = false;
+  #expiryTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     hub: SessionHub,
@@ -52,6 +53,12 @@ export class YwsSession {
     this.#hosted.subscribers.add(this.#subscriber);
     this.subs.set(docName, true);
     hub.register(this);
+    // Like SyncSession: the session ends when its token does (there is no Reauth on this protocol).
+    if (claims.expiresAt) {
+      const ms = Math.min(claims.expiresAt * 1000 - Date.now(), 2_147_000_000);
+      this.#expiryTimer = setTimeout(() => this.close('UNAUTHORIZED'), Math.max(ms, 0));
+      this.#expiryTimer.unref?.();
+    }
     this.#send(YWS.sync, syncStep1Payload(Y.encodeStateVector(this.#hosted.doc)));
     if (ref.kind === 'head') hub.awareness.sendAll(this, { ref });
     if (ref.kind === 'user') hub.userOps.schedule(claims);
@@ -161,6 +168,7 @@ export class YwsSession {
   closed_(): void {
     if (this.#closed) return;
     this.#closed = true;
+    clearTimeout(this.#expiryTimer);
     this.#hosted.subscribers.delete(this.#subscriber);
     this.subs.clear();
     if (this.#ref.kind === 'head') this.#hub.awareness.leave(this, this.#ref.threadId);
