@@ -414,6 +414,95 @@ describe('fuzzing the relay', () => {
     await assertHealthy('HTTP');
   });
 
+  it('hostile upgrade paths and y-websocket messages get an HTTP error or a refusal, never a crash', async () => {
+    const { default: WebSocket } = await import('ws');
+    const token = await relay.token('fuzz');
+    const ws = relay.url.replace('http', 'ws');
+    // Paths a client controls on the upgrade: malformed percent-encoding, odd names, no token.
+    const paths = [
+      '/v1/yjs/%E0%A4%A',
+      '/v1/yjs/%',
+      '/v1/yjs/user%3Afuzz%ZZ',
+      `/v1/yjs/${encodeURIComponent('thread:../../etc')}`,
+      '/v1/yjs/',
+      '/v1/nothing',
+      ...sample(fc.string({ maxLength: 40 }), 20).map((s) => `/v1/yjs/${encodeURIComponent(s)}`),
+    ];
+    const outcomes: string[] = [];
+    for (const p of paths) {
+      outcomes.push(
+        await new Promise<string>((resolve) => {
+          const c = new WebSocket(`${ws}${p}${p.includes('?') ? '&' : '?'}token=${token}`);
+          c.once('open', () => {
+            c.terminate();
+            resolve('open');
+          });
+          c.once('unexpected-response', (_req, res) => {
+            resolve(`http ${res.statusCode}`);
+            c.terminate();
+          });
+          c.once('error', () => resolve('error'));
+          setTimeout(() => resolve('hung'), 5000);
+        }),
+      );
+      expect((await fetch(`${relay.url}/healthz`)).status, `after upgrade ${p}`).toBe(200);
+    }
+    expect(outcomes.filter((o) => o === 'hung' || o === 'error')).toEqual([]);
+
+    // Raw request targets no WebSocket client would send (`//[`, `@`, `%`, brackets), on a raw socket.
+    const { connect: rawConnect } = await import('node:net');
+    const port = Number(new URL(relay.url).port);
+    const targets = sample(
+      fc
+        .array(fc.constantFrom(...'/[]%@:?#.~abcXYZ019-_'.split('')), { minLength: 1, maxLength: 24 })
+        .map((cs) => `/${cs.join('')}`),
+      40,
+    );
+    for (const target of ['//[', '/v1/yjs//[', ...targets]) {
+      const first = await new Promise<string>((resolve) => {
+        const sock = rawConnect(port, '127.0.0.1', () =>
+          sock.write(
+            `GET ${target} HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+              'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n',
+          ),
+        );
+        let got = '';
+        sock.on('data', (d: Buffer) => {
+          got += d.toString('latin1');
+          sock.destroy();
+        });
+        sock.on('close', () => resolve(got.split('\r\n')[0] ?? ''));
+        sock.on('error', () => resolve(got));
+        setTimeout(() => {
+          sock.destroy();
+          resolve('hung');
+        }, 5000);
+      });
+      expect(first, `seed ${SEED}: upgrade to ${target}`).toMatch(/^HTTP\/1\.1 [1-5]\d\d /);
+    }
+    expect((await fetch(`${relay.url}/healthz`)).status).toBe(200);
+
+    // Random and mutated y-websocket messages on the user's own doc and on a read-only thread doc.
+    const valid = [
+      Uint8Array.from([0, 0, 1, 0]),
+      Uint8Array.from([0, 2, 2, 0, 0]),
+      Uint8Array.from([1, ...encodeAwarenessUpdate([{ clientId: 9, clock: 1, state: {} }])]),
+      Uint8Array.from([3]),
+    ];
+    const messages = sample(fc.oneof(fc.uint8Array({ maxLength: 512 }), mutated(valid)));
+    for (const doc of [userDocName('fuzz'), headDocName(threadId)]) {
+      const c = new WebSocket(`${ws}/v1/yjs/${encodeURIComponent(doc)}?token=${token}`);
+      await new Promise((resolve, reject) => {
+        c.once('open', resolve);
+        c.once('error', reject);
+      });
+      for (const m of messages) if (c.readyState === c.OPEN) c.send(m);
+      await new Promise((r) => setTimeout(r, 300));
+      c.terminate();
+    }
+    await assertHealthy('upgrade paths and y-websocket messages');
+  });
+
   it('hostile awareness frames are dropped or rewritten, and never carry another identity', async () => {
     const bob = await connect('bob');
     await bob.subscribe(headDocName(threadId));
