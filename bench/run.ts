@@ -41,6 +41,21 @@ const targets: string[] = [];
 const target = (what: string, ok: boolean | undefined, detail: string) =>
   targets.push(`- ${verdict(ok)} — ${what}: ${detail}`);
 
+/** Runs one measurement; a failure (e.g. a package mid-edit that does not load) is reported, not fatal. */
+const attempt = async <T>(what: string, fn: () => Promise<T>): Promise<T | undefined> => {
+  for (let i = 0; i < 2; i++) {
+    try {
+      return await fn();
+    } catch (error) {
+      note(
+        `${what} failed${i === 0 ? ', retrying' : ''}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`,
+      );
+    }
+  }
+  say(`(${what}: failed twice, left out)`);
+  return undefined;
+};
+
 const mm = (xs: number[], d = 1) =>
   `${fmt(median(xs), d)} (${fmt(Math.min(...xs), d)}–${fmt(Math.max(...xs), d)})`;
 const started = performance.now();
@@ -62,7 +77,10 @@ if (want('W1')) {
       note(`W1 ${kind} N=${n}`);
       const profilePath =
         profileDir && kind === 'parley' ? `${profileDir}/w1-parley-n${n}.cpuprofile` : undefined;
-      results.push(await runW1(kind, n, { ...S.w1, ...(profilePath ? { profilePath } : {}) }));
+      const r = await attempt(`W1 ${kind} N=${n}`, () =>
+        runW1(kind, n, { ...S.w1, ...(profilePath ? { profilePath } : {}) }),
+      );
+      if (r) results.push(r);
       if (profilePath) console.error(formatProfile(`Parley W1 N=${n}`, summarizeProfile(profilePath)));
     }
   }
@@ -147,7 +165,8 @@ if (want('W2')) {
   const results: W2Result[] = [];
   for (const kind of S.kinds.filter((k) => k !== 'raw')) {
     note(`W2 ${kind}`);
-    results.push(await runW2(kind, { ...S.w2, log: note }));
+    const r = await attempt(`W2 ${kind}`, () => runW2(kind, { ...S.w2, log: note }));
+    if (r) results.push(r);
   }
   say();
   say(
@@ -218,7 +237,10 @@ if (want('W3')) {
   const results: ReadRuns[] = [];
   for (const kind of S.kinds.filter((k) => k !== 'raw')) {
     note(`W3 ${kind}`);
-    results.push(await runW3(kind, S.w3.size, kind === 'parley' ? S.w3.repeats : S.w3.oneDocRepeats, note));
+    const r = await attempt(`W3 ${kind}`, () =>
+      runW3(kind, S.w3.size, kind === 'parley' ? S.w3.repeats : S.w3.oneDocRepeats, note),
+    );
+    if (r) results.push(r);
   }
   readTable(
     `## W3 — a thread of ${fmt(S.w3.size)} messages: connect → newest ${50} readable (median, min–max)`,
@@ -243,7 +265,8 @@ if (want('W4')) {
   const results: ReadRuns[] = [];
   for (const kind of S.kinds.filter((k) => k !== 'raw')) {
     note(`W4 ${kind}`);
-    results.push(await runW4(kind, S.w4.held, S.w4.missed, S.w4.repeats));
+    const r = await attempt(`W4 ${kind}`, () => runW4(kind, S.w4.held, S.w4.missed, S.w4.repeats));
+    if (r) results.push(r);
   }
   readTable(
     `## W4 — holding ${fmt(S.w4.held)} messages, missed ${fmt(S.w4.missed)}: reconnect (median, min–max)`,
@@ -263,32 +286,34 @@ if (want('W4')) {
 // ---- W5 ----------------------------------------------------------------------------------------
 if (want('W5') && S.kinds.includes('parley')) {
   note('W5 parley');
-  const r = await runW5(S.w5.rate, S.w5.durationMs);
-  say();
-  say(
-    `## W5 — Parley, 2 members both sending, ${fmt(r.offered)} msgs/s offered for ${S.w5.durationMs / 1000} s, commit before broadcast`,
-  );
-  say(
-    table(
-      ['server', 'accepted msgs/s', 'sent', 'delivered', 'CPU µs/msg', 'store µs/msg', 'store share'],
-      [
+  const r = await attempt('W5 parley', () => runW5(S.w5.rate, S.w5.durationMs));
+  if (r) {
+    say();
+    say(
+      `## W5 — Parley, 2 members both sending, ${fmt(r.offered)} msgs/s offered for ${S.w5.durationMs / 1000} s, commit before broadcast`,
+    );
+    say(
+      table(
+        ['server', 'accepted msgs/s', 'sent', 'delivered', 'CPU µs/msg', 'store µs/msg', 'store share'],
         [
-          'Parley',
-          fmt(r.acceptedPerSec),
-          fmt(r.sent),
-          fmt(r.delivered),
-          fmt(r.cpuUsPerMsg),
-          fmt(r.storeUsPerMsg),
-          `${fmt((100 * r.storeUsPerMsg) / r.cpuUsPerMsg, 1)} %`,
+          [
+            'Parley',
+            fmt(r.acceptedPerSec),
+            fmt(r.sent),
+            fmt(r.delivered),
+            fmt(r.cpuUsPerMsg),
+            fmt(r.storeUsPerMsg),
+            `${fmt((100 * r.storeUsPerMsg) / r.cpuUsPerMsg, 1)} %`,
+          ],
         ],
-      ],
-    ),
-  );
-  target(
-    'W5 store < 10 % of per-message CPU (W5 run)',
-    r.storeUsPerMsg / r.cpuUsPerMsg < 0.1,
-    `${fmt((100 * r.storeUsPerMsg) / r.cpuUsPerMsg, 1)} %`,
-  );
+      ),
+    );
+    target(
+      'W5 store < 10 % of per-message CPU (W5 run)',
+      r.storeUsPerMsg / r.cpuUsPerMsg < 0.1,
+      `${fmt((100 * r.storeUsPerMsg) / r.cpuUsPerMsg, 1)} %`,
+    );
+  }
 }
 
 // ---- W6 ----------------------------------------------------------------------------------------
@@ -296,7 +321,8 @@ if (want('W6')) {
   const results: W6Result[] = [];
   for (const kind of S.kinds) {
     note(`W6 ${kind}`);
-    results.push(await runW6(kind, S.w6));
+    const r = await attempt(`W6 ${kind}`, () => runW6(kind, S.w6));
+    if (r) results.push(r);
   }
   say();
   say(

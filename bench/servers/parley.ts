@@ -33,31 +33,39 @@ let depth = 0;
  * cost more than the calls). better-sqlite3 is synchronous, so wall ≈ CPU unless the process is
  * descheduled or waits for I/O (WAL writes; checkpoints fsync).
  */
-const measure = <R>(fn: () => R): R => {
+/** Wall ms and calls per store method (`docs.append`, `transaction`, …). */
+const byMethod = new Map<string, { ms: number; calls: number }>();
+const measure = <R>(name: string, fn: () => R): R => {
   if (depth > 0) return fn();
   depth++;
   const t0 = performance.now();
   try {
     return fn();
   } finally {
-    storeMs += performance.now() - t0;
+    const ms = performance.now() - t0;
+    storeMs += ms;
     storeCalls++;
+    const m = byMethod.get(name);
+    if (m) {
+      m.ms += ms;
+      m.calls++;
+    } else byMethod.set(name, { ms, calls: 1 });
     depth--;
   }
 };
-const timed = <T extends object>(target: T): T =>
+const timed = <T extends object>(sub: string, target: T): T =>
   new Proxy(target, {
     get(t, key, recv) {
       const v = Reflect.get(t, key, recv);
       if (typeof v !== 'function') return v;
-      return (...a: unknown[]) => measure(() => v.apply(t, a));
+      return (...a: unknown[]) => measure(`${sub}.${String(key)}`, () => v.apply(t, a));
     },
   });
 const subs = ['docs', 'threads', 'members', 'messages', 'ops', 'receipts', 'settings', 'webhooks'] as const;
 const wrapped: Record<string, unknown> = {};
 for (const k of subs) {
   const s = (raw as unknown as Record<string, object | undefined>)[k];
-  if (s) wrapped[k] = timed(s);
+  if (s) wrapped[k] = timed(k, s);
 }
 const store = new Proxy(raw, {
   get(t, key, recv) {
@@ -79,7 +87,13 @@ const store = new Proxy(raw, {
             }
           });
         } finally {
-          storeMs += performance.now() - t0 - innerMs;
+          const ms = performance.now() - t0 - innerMs;
+          storeMs += ms;
+          const m = byMethod.get('BEGIN/COMMIT');
+          if (m) {
+            m.ms += ms;
+            m.calls++;
+          } else byMethod.set('BEGIN/COMMIT', { ms, calls: 1 });
         }
         return result as R;
       };
@@ -159,7 +173,7 @@ serveServer({
       if (bad) throw new Error(`seed: ${JSON.stringify(bad)}`);
     }
   },
-  storeTime: () => ({ storeMs, storeCalls }),
+  storeTime: () => ({ storeMs, storeCalls, byMethod: Object.fromEntries(byMethod) }),
   relayStats: () => relay.stats(),
   close: async () => {
     await relay.close();

@@ -16,6 +16,13 @@ export interface W5Result {
   readonly storeUsPerMsg: number;
   /** How the senders' intents ended, as their user docs show it. */
   readonly results: Record<string, number>;
+  /** Store wall time per message by method, largest first. */
+  readonly byMethod: { name: string; usPerMsg: number; callsPerMsg: number }[];
+}
+
+interface StoreTime {
+  readonly storeMs: number;
+  readonly byMethod: Record<string, { ms: number; calls: number }>;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -33,7 +40,7 @@ export const runW5 = async (rate: number, durationMs: number): Promise<W5Result>
     await clients.call('begin', { tag: 'w5run' });
     await server.profile();
     const s0 = await server.stats();
-    const st0 = await server.proc.call<{ storeMs: number }>('storeTime');
+    const st0 = await server.proc.call<StoreTime>('storeTime');
     const t0 = performance.now();
     const { sent } = await clients.call<{ sent: number }>('send', { tag: 'w5run', rate, durationMs });
     let delivered = 0;
@@ -51,7 +58,14 @@ export const runW5 = async (rate: number, durationMs: number): Promise<W5Result>
     }
     const results = await clients.call<Record<string, number>>('opResults');
     const s1 = await server.stats();
-    const st1 = await server.proc.call<{ storeMs: number }>('storeTime');
+    const st1 = await server.proc.call<StoreTime>('storeTime');
+    const byMethod = Object.entries(st1.byMethod)
+      .map(([name, m]) => {
+        const b = st0.byMethod[name] ?? { ms: 0, calls: 0 };
+        return { name, usPerMsg: (1000 * (m.ms - b.ms)) / sent, callsPerMsg: (m.calls - b.calls) / sent };
+      })
+      .filter((m) => m.callsPerMsg > 0)
+      .sort((a, b) => b.usPerMsg - a.usPerMsg);
     return {
       offered: rate,
       sent,
@@ -60,6 +74,7 @@ export const runW5 = async (rate: number, durationMs: number): Promise<W5Result>
       cpuUsPerMsg: (s1.cpuUs - s0.cpuUs) / sent,
       storeUsPerMsg: (1000 * (st1.storeMs - st0.storeMs)) / sent,
       results,
+      byMethod,
     };
   } finally {
     await clients.call('close').catch(() => undefined);
