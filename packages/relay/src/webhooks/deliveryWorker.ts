@@ -94,7 +94,8 @@ export class DeliveryWorker {
       for (const row of rows) {
         const p = this.#deliver(row).finally(() => {
           this.#inFlight.delete(row.id);
-          this.kick();
+          // Refill in batches (half the slots free), not one claim per finished delivery.
+          if (this.#inFlight.size <= options.concurrency / 2) this.kick();
         });
         this.#inFlight.set(row.id, p);
       }
