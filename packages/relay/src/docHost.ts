@@ -157,19 +157,25 @@ export class DocHost {
     hosted.logCount = 0;
   }
 
-  /** Compacts docs whose log grew past the threshold. */
-  compactLarge(): void {
+  /** Compacts docs whose log grew past the threshold, within a time budget per call. */
+  compactLarge(budgetMs = 20): void {
+    const deadline = performance.now() + budgetMs;
     for (const hosted of this.#docs.values()) {
+      if (performance.now() > deadline) break;
       if (hosted.logCount >= this.#opts.compactAfterUpdates && hosted.pending.length === 0)
         this.compact(hosted);
     }
   }
 
   /** Unloads docs without subscribers idle for `idleMs`, compacting first. Returns how many. */
-  unloadIdle(idleMs: number, keep: (hosted: HostedDoc) => boolean = () => false): number {
+  unloadIdle(idleMs: number, budgetMs = 20, keep: (hosted: HostedDoc) => boolean = () => false): number {
     const cutoff = this.#opts.now() - idleMs;
+    // Compaction is synchronous: spread a mass unload (everyone left at once) over several ticks
+    // instead of stalling the event loop for all other sessions.
+    const deadline = performance.now() + budgetMs;
     let n = 0;
     for (const hosted of [...this.#docs.values()]) {
+      if (performance.now() > deadline) break;
       if (
         hosted.subscribers.size > 0 ||
         hosted.lastUsed > cutoff ||

@@ -333,7 +333,7 @@ export const createRelay = (options: RelayOptions): Relay => {
         onInternalError(error);
       }
     },
-    Math.max(1000, Math.min(5000, unloadAfterMs / 2)),
+    Math.max(250, Math.min(1000, unloadAfterMs / 4)),
   );
   maintenance.unref?.();
 
