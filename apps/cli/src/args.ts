@@ -80,6 +80,15 @@ export const commands = {
     options: common,
     details: '',
   },
+  usage: {
+    summary: 'messages sent per day, per thread and per user, over a time range',
+    usage: 'parley usage [--from <time>] [--to <time>]',
+    positionals: [0, 0],
+    options: { ...common, from: { type: 'string' }, to: { type: 'string' } },
+    details: `  --from <time>        start of the range (default: 30 days before --to)
+  --to <time>          end of the range, exclusive (default: now)
+  Counts text and html messages from the relay's message index (system messages are not usage).`,
+  },
   verify: {
     summary: 'replay every doc and cross-check index and memberships (exit 0 only if consistent)',
     usage: 'parley verify [<threadId>]',

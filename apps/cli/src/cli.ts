@@ -193,9 +193,8 @@ const read = async (
   const { values, positionals } = inv;
   const arg = positionals[0] ?? '';
   const source = await sourceOf(values, io.env);
-  const { renderDoc, renderLog, renderMessages, renderThread, renderThreads, renderVerify } = await import(
-    './render.ts'
-  );
+  const { renderDoc, renderLog, renderMessages, renderThread, renderThreads, renderUsage, renderVerify } =
+    await import('./render.ts');
   try {
     switch (inv.command) {
       case 'threads': {
@@ -243,6 +242,13 @@ const read = async (
         const r = await source.verify(positionals[0]);
         emit(r, () => renderVerify(r, paint));
         return r.ok ? 0 : EXIT_INCONSISTENT;
+      }
+      case 'usage': {
+        const from = stringFlag(values, 'from');
+        const to = stringFlag(values, 'to');
+        const report = await source.usage({ ...(from ? { from } : {}), ...(to ? { to } : {}) });
+        emit(report, () => renderUsage(report, paint));
+        return 0;
       }
       case 'export': {
         const bundle = await source.exportThread(arg);

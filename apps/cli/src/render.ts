@@ -8,6 +8,7 @@ import {
   type VerifyReport,
 } from '@parley/inspect';
 import type { MessageRecord } from '@parley/model';
+import type { UsageReport } from './source.ts';
 import { formatBytes, formatTable, type Paint, shortTime } from './table.ts';
 
 /** Text renderers: each returns the lines a person reads; `--json` prints the data instead. */
@@ -287,5 +288,25 @@ export const renderVerify = (r: VerifyReport, paint: Paint): string[] => {
   return [
     paint.red(`INCONSISTENT: ${r.problems.length} problems (${summary})`),
     ...r.problems.map((p) => `  ${paint.yellow(p.kind)}  ${p.subject}: ${p.message}`),
+  ];
+};
+
+export const renderUsage = (r: UsageReport, paint: Paint): string[] => {
+  const head = `Usage ${r.from} .. ${r.to}: ${r.total} messages`;
+  if (r.total === 0) return [head];
+  return [
+    paint.bold(head),
+    '',
+    ...formatTable(
+      [{ header: 'DAY' }, { header: 'THREAD' }, { header: 'MESSAGES', align: 'right' }],
+      r.byThread.map((e) => [e.day, e.threadId, String(e.messages)]),
+      paint,
+    ),
+    '',
+    ...formatTable(
+      [{ header: 'DAY' }, { header: 'USER' }, { header: 'MESSAGES', align: 'right' }],
+      r.byUser.map((e) => [e.day, e.userId, String(e.messages)]),
+      paint,
+    ),
   ];
 };

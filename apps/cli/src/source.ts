@@ -29,7 +29,17 @@ export interface Source {
   log(name: string): Promise<UpdateLog>;
   verify(threadId?: string): Promise<VerifyReport>;
   exportThread(id: string): Promise<ThreadBundle>;
+  usage(range: { readonly from?: string; readonly to?: string }): Promise<UsageReport>;
   close(): void;
+}
+
+/** Messages per day, by thread and by user (what the relay's `GET /admin/usage` answers). */
+export interface UsageReport {
+  readonly from: string;
+  readonly to: string;
+  readonly total: number;
+  readonly byThread: readonly { day: string; threadId: string; messages: number }[];
+  readonly byUser: readonly { day: string; userId: string; messages: number }[];
 }
 
 /**
@@ -67,6 +77,11 @@ export const databaseSource = async (path: string): Promise<Source> => {
     log: async (name) => readUpdateLog(store, name),
     verify: async (threadId) => verifyStore(store, threadId),
     exportThread: async (id) => exportThread(store, id),
+    usage: async (range) => {
+      // The relay's own query, loaded only for this command (it pulls in the relay's modules).
+      const { queryUsage } = await import('@parley/relay');
+      return queryUsage(store, range);
+    },
     close: () => store.close(),
   };
 };
@@ -135,6 +150,12 @@ export const relaySource = (baseUrl: string, adminKey: string | undefined): Sour
     log: (name) => get(`/docs/${enc(name)}/log`),
     verify: (threadId) => get(`/verify${query({ thread: threadId })}`),
     exportThread: (id) => get(`/threads/${enc(id)}/export`),
+    usage: (range) =>
+      adminFetch(
+        baseUrl,
+        adminKey,
+        `/admin/usage${query({ from: range.from, to: range.to })}`,
+      ) as Promise<UsageReport>,
     close: () => undefined,
   };
 };

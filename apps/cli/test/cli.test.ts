@@ -273,6 +273,30 @@ describe('a running relay (--url) gives what the file gives', () => {
   });
 });
 
+describe('usage', () => {
+  it('counts the messages sent per day, per thread and per user, the same from the file and the relay', async () => {
+    const range = ['--from', '2000-01-01T00:00:00Z', '--to', '2100-01-01T00:00:00Z', '--json'];
+    const [viaDb, viaUrl] = await Promise.all([
+      parley(['usage', '--db', s.livePath, ...range]),
+      parley(['usage', '--url', s.url, '--admin-key', ADMIN_KEY, ...range]),
+    ]);
+    const report = json<{
+      total: number;
+      byThread: { threadId: string; messages: number }[];
+      byUser: { userId: string; messages: number }[];
+    }>(viaDb);
+    expect(json(viaUrl)).toEqual(report);
+    // The live thread's text messages are all counted; system messages are not usage.
+    const inThread = report.byThread
+      .filter((e) => e.threadId === s.threadId)
+      .reduce((n, e) => n + e.messages, 0);
+    expect(inThread).toBe(s.hiddenContents.length + s.visibleContents.length);
+    expect(report.byUser.reduce((n, e) => n + e.messages, 0)).toBe(report.total);
+    const text = await parley(['usage', '--db', s.livePath, '--from', '2000-01-01', '--to', '2100-01-01']);
+    expect(text.stdout).toMatch(/DAY\s+THREAD\s+MESSAGES/);
+  });
+});
+
 describe('verify', () => {
   it('exits 0 on a consistent database', async () => {
     const r = await sub(['verify', '--db', s.copyPath]);
