@@ -180,7 +180,7 @@ async function create(
 
 async function act(
   step: number,
-  kind: Kind,
+  chosen: Kind,
   d: Device,
   rng: Rng,
   model: SimModel,
@@ -189,8 +189,11 @@ async function act(
   counts: { clientRestarts: number; offlinePeriods: number },
   world: SimOptions['world'],
 ): Promise<boolean> {
+  let kind = chosen;
   const who = `#${step} ${d.userId}/${d.index}`;
   const threads = model.threadsOf(d.userId);
+  // A user left with no thread starts one (membership decays through removals over a long run).
+  if (threads.length === 0 && kind !== 'offline' && kind !== 'restart') kind = 'create';
   const threadId = threads.length > 0 ? rng.pick(threads) : undefined;
   const tc = threadId ? d.client.getChatThreadClient(threadId) : undefined;
   const short = threadId?.slice(0, 6);
@@ -220,8 +223,10 @@ async function act(
       return true;
     }
     case 'create': {
-      if (model.liveThreads() >= 8) return false;
-      const others = rng.shuffle(model.users).slice(0, rng.int(1, model.users.length - 1));
+      if (model.threads.size >= 40 || (model.liveThreads() >= 8 && threads.length > 0)) return false;
+      // Mostly small threads, so that others can join later (with or without history).
+      const size = rng.chance(0.6) ? 1 : rng.int(1, model.users.length - 1);
+      const others = rng.shuffle(model.users.filter((u) => u !== d.userId)).slice(0, size);
       await create(d, [d.userId, ...others.filter((u) => u !== d.userId)], model, log, `t${step}`);
       return true;
     }
@@ -233,7 +238,8 @@ async function act(
     }
     case 'add': {
       if (!tc || !threadId) return false;
-      const target = rng.pick(model.users);
+      const outside = model.users.filter((u) => !model.membersOf(threadId).includes(u));
+      const target = outside.length > 0 && rng.chance(0.8) ? rng.pick(outside) : rng.pick(model.users);
       // History: all, none (a time after now), or since a recent moment.
       const share = rng.weighted({ all: 2, none: 2, since: 1 });
       const shareHistoryTime =

@@ -24,6 +24,8 @@ export interface InvariantResults {
   readonly failedBy: Readonly<Record<string, number>>;
   readonly convergedViews: number;
   readonly leakChecks: number;
+  /** Visible tokens of restricted members, and how many the store scan found (it must not be blind). */
+  readonly scanControls: { readonly checked: number; readonly found: number };
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -193,6 +195,7 @@ export const checkInvariants = async (input: InvariantInput): Promise<InvariantR
 
   // 5. No hidden history in a restricted member's store.
   let leakChecks = 0;
+  const scanControls = { checked: 0, found: 0 };
   for (const [threadId, perUser] of views) {
     for (const u of model.restrictedIn(threadId)) {
       const mine = perUser.get(u);
@@ -205,6 +208,10 @@ export const checkInvariants = async (input: InvariantInput): Promise<InvariantR
         return seen !== undefined && Number(seen.sequenceId) < fromSeq;
       });
       const tokens = hidden.flatMap((m) => m.contents.map((c) => c.split(' ')[1]!));
+      // Positive control: the scan finds what the member may see (the stores are not opaque to it).
+      const visible = mine
+        .filter((m) => m.content?.message?.startsWith('m tk'))
+        .map((m) => m.content!.message!.split(' ')[1]!);
       for (const d of devices.filter((x) => x.userId === u)) {
         const files = world.readDeviceStore(u, d.index);
         for (const t of tokens) {
@@ -216,8 +223,15 @@ export const checkInvariants = async (input: InvariantInput): Promise<InvariantR
         }
       }
       leakChecks++;
+      const stores = devices.filter((x) => x.userId === u).flatMap((x) => world.readDeviceStore(u, x.index));
+      for (const t of visible) {
+        scanControls.checked++;
+        if (stores.some((f) => includesBytes(f, Buffer.from(t)))) scanControls.found++;
+      }
     }
   }
-  log(`leak checks: ${leakChecks}`);
-  return { sends: model.messages.size, sent, failed, failedBy, convergedViews, leakChecks };
+  log(
+    `leak checks: ${leakChecks}; visible tokens found by the same scan: ${scanControls.found}/${scanControls.checked}`,
+  );
+  return { sends: model.messages.size, sent, failed, failedBy, convergedViews, leakChecks, scanControls };
 };

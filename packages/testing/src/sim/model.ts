@@ -91,7 +91,7 @@ export class SimModel {
   }
 
   liveThreads(): number {
-    return [...this.threads.values()].filter((t) => !t.deleted).length;
+    return [...this.threads.values()].filter((t) => !t.deleted && t.members.size > 0).length;
   }
 
   threadsOf(userId: string): string[] {

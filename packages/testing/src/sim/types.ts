@@ -118,5 +118,7 @@ export interface SimReport {
   readonly convergedViews: number;
   /** (restricted member, thread) pairs whose stores were scanned for hidden history. */
   readonly leakChecks: number;
+  /** Visible tokens of restricted members, and how many the store scan found (it must not be blind). */
+  readonly scanControls: { readonly checked: number; readonly found: number };
   readonly byKind: Readonly<Record<string, number>>;
 }
