@@ -569,13 +569,16 @@ export class OpProcessor {
     const message: MessageRecord = { ...fields, seq, createdOn, version: 1 };
     const page = this.#d.host.open(pageDocName(ctx.row.id, current.page));
     writeNewMessage(page.doc, message);
-    writePage(ctx.head.doc, {
-      ...current,
-      firstSeq: current.count === 0 ? seq : current.firstSeq,
-      lastSeq: seq,
-      count: current.count + 1,
+    // One Yjs transaction for the head's changes: one update to log and deliver, not two.
+    ctx.head.doc.transact(() => {
+      writePage(ctx.head.doc, {
+        ...current,
+        firstSeq: current.count === 0 ? seq : current.firstSeq,
+        lastSeq: seq,
+        count: current.count + 1,
+      });
+      writeMeta(ctx.head.doc, { lastSeq: seq, lastMessageOn: createdOn });
     });
-    writeMeta(ctx.head.doc, { lastSeq: seq, lastMessageOn: createdOn });
     ctx.row = { ...ctx.row, lastSeq: seq, lastMessageOn: createdOn };
     this.#d.store.threads.put(ctx.row);
     this.#d.store.messages.put({
