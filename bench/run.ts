@@ -87,7 +87,7 @@ if (want('W1')) {
   say();
   say(`## W1 — one thread, N members, ${S.w1.stepMs / 1000} s steps at ${S.w1.rates.join(', ')} msgs/s`);
   say(
-    '(µs = server CPU per message at the highest passing step, min–max over passing steps; ceiling = 10^6 / µs per message)',
+    '(CPU µs = server CPU per message at the highest step that delivered every copy, min–max over those steps; µs/copy = that ÷ (N−1); ceiling = 10^6 / CPU µs; store = wall µs inside SQLite calls and BEGIN/COMMIT; max = highest step with ≥ 99.9 % delivered and p99 ≤ 100 ms)',
   );
   const rows: string[][] = [];
   const fig = new Map(results.map((r) => [`${r.kind}:${r.n}`, w1Figures(r)]));
@@ -307,6 +307,12 @@ if (want('W5') && S.kinds.includes('parley')) {
           ],
         ],
       ),
+    );
+    say(
+      `store wall µs per message by method: ${r.byMethod
+        .slice(0, 8)
+        .map((m) => `${m.name} ${fmt(m.usPerMsg, 1)} (${fmt(m.callsPerMsg, 2)} calls)`)
+        .join(', ')}; intents: ${JSON.stringify(r.results)}`,
     );
     target(
       'W5 store < 10 % of per-message CPU (W5 run)',
