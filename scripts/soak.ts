@@ -241,8 +241,14 @@ const drive = async (o: { clients: number; threads: number; minutes: number; sam
   await Promise.all(users.map((_, i) => lifeOf(i)));
   clearInterval(reporter);
   await Promise.all(clients.map((c) => c.close().catch(() => undefined)));
-  // Let the relay settle with no clients: sessions gone, idle docs unloaded.
-  await sleep(Math.max(15_000, 2 * o.sampleSeconds * 1000));
+  // Let the relay settle with no clients: sessions gone, idle docs unloaded (spread over ticks).
+  const settleUntil = Date.now() + 120_000;
+  await sleep(2 * o.sampleSeconds * 1000);
+  while (Date.now() < settleUntil) {
+    const s = samples[samples.length - 1];
+    if (s && s.sessions === 0 && s.loadedDocs === 0) break;
+    await sleep(1000);
+  }
   const idle = samples[samples.length - 1];
   child.kill('SIGTERM');
 
