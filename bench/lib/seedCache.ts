@@ -46,9 +46,15 @@ export const startSeededParley = async (
   options: { unloadAfterMs?: number; log?: (line: string) => void; profileLabel?: string } = {},
 ): Promise<{ server: BenchServer; seeded: boolean }> => {
   mkdirSync(cacheDir, { recursive: true });
-  const cached = join(cacheDir, `${key}-${sourcesHash()}.db`);
+  const hash = sourcesHash();
+  const cached = join(cacheDir, `${key}-${hash}.db`);
   let seeded = false;
   if (!existsSync(cached)) {
+    // databases of this key built from other sources are stale: remove them
+    for (const name of readdirSync(cacheDir)) {
+      if (name.startsWith(`${key}-`) && !name.startsWith(`${key}-${hash}`))
+        rmSync(join(cacheDir, name), { force: true });
+    }
     options.log?.(`seeding ${key} through the relay (cached for later runs in ${cacheDir})`);
     const building = join(mkdtempSync(join(tmpdir(), 'parley-seed-')), 'relay.db');
     const s = await startServer('parley', { dbPath: building });

@@ -69,7 +69,7 @@ export const runW4 = async (
   missed: number,
   repeats: number,
 ): Promise<ReadRuns> => {
-  const server = await startServer(kind);
+  const server = await startServer(kind, { profileLabel: 'w4-parley' });
   const client = spawnClients();
   try {
     const threadId = `bench_w4_${kind}`;
