@@ -43,6 +43,20 @@ let sessionCounter = 0;
 const sharedFrames = new WeakMap<Uint8Array, Uint8Array>();
 
 /**
+ * Members of one thread usually receive the same frames in a turn (the page's and the head's
+ * update): the last batch built is reused when the next session's frames are the same objects.
+ */
+let lastBatch: { frames: readonly Uint8Array[]; bytes: Uint8Array } | undefined;
+const sharedBatch = (frames: readonly Uint8Array[]): Uint8Array => {
+  const last = lastBatch;
+  if (last && last.frames.length === frames.length && last.frames.every((f, i) => f === frames[i]))
+    return last.bytes;
+  const bytes = encodeBatch(frames);
+  lastBatch = { frames, bytes };
+  return bytes;
+};
+
+/**
  * One client connection on `/v1/sync`: authenticates with the first frame, then multiplexes
  * subscriptions to many docs. Frames of one session are handled in order.
  */
@@ -382,7 +396,7 @@ export class SyncSession {
     if (frames.length === 0 || this.#closed) return;
     this.#outbox = [];
     this.#outboxBytes = 0;
-    this.#transport.send(frames.length === 1 ? frames[0]! : encodeBatch(frames));
+    this.#transport.send(frames.length === 1 ? frames[0]! : sharedBatch(frames));
   }
 
   sendCode(
