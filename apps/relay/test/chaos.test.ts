@@ -101,8 +101,6 @@ describe('chaos simulation', () => {
       ops: OPS,
       relayKills: KILLS,
       world,
-      // Known client divergence, pinned by chaosRegressions.test.ts; set PARLEY_SIM_STRICT=1 to see it.
-      tolerateOwnSendsBeforeFromSeq: !process.env.PARLEY_SIM_STRICT,
       settleTimeoutMs: Number(process.env.PARLEY_SIM_SETTLE_MS ?? 60_000),
       ...(process.env.PARLEY_SIM_TRACE ? { log: (l: string) => console.log(l) } : {}),
     });

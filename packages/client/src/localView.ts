@@ -148,6 +148,10 @@ export const threadMessages = (
   const numbered: ChatMessage[] = records.map((r) => overlay(toChatMessage(r), ops));
   const unnumbered: ChatMessage[] = [];
   const handled = new Set<string>();
+  // A member re-added without (full) history no longer sees messages before its new fromSeq —
+  // its own accepted sends included, or its devices would not converge to the relay's view.
+  const record = membership(src, threadId);
+  const fromSeq = record && !record.removedOn ? record.fromSeq : 1;
   for (const s of ops) {
     const op = s.envelope.op;
     if (op.type !== 'sendMessage' || seen.has(op.messageId) || handled.has(op.messageId)) continue;
@@ -155,6 +159,7 @@ export const threadMessages = (
     const latest = src.ops.sendOf(threadId, op.messageId);
     const m = latest && fromSendOp(latest, src.userId);
     if (!m) continue;
+    if (m.sequenceId && Number(m.sequenceId) < fromSeq) continue;
     if (m.sequenceId) numbered.push(overlay(m, ops));
     else unnumbered.push(overlay(m, ops));
   }
