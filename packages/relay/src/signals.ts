@@ -60,24 +60,26 @@ export interface RelaySignals {
   readReceipt?(e: { threadId: string; actor: Actor; messageId: string; seq: number; at: string }): void;
 }
 
+/** Every signal a change can raise, in one list. */
+export const signalNames = [
+  'threadCreated',
+  'threadUpdated',
+  'threadDeleted',
+  'participantsAdded',
+  'participantRemoved',
+  'messageSent',
+  'messageEdited',
+  'messageDeleted',
+  'readReceipt',
+] as const satisfies readonly (keyof RelaySignals)[];
+
 /** Fans one call out to several observers, isolating each. */
 export const combineSignals = (
   sinks: readonly RelaySignals[],
   onError: (e: unknown) => void,
 ): RelaySignals => {
   const out: Record<string, (e: unknown) => void> = {};
-  const names = [
-    'threadCreated',
-    'threadUpdated',
-    'threadDeleted',
-    'participantsAdded',
-    'participantRemoved',
-    'messageSent',
-    'messageEdited',
-    'messageDeleted',
-    'readReceipt',
-  ] as const;
-  for (const name of names) {
+  for (const name of signalNames) {
     out[name] = (e: unknown) => {
       for (const sink of sinks) {
         const fn = sink[name] as ((e: unknown) => void) | undefined;

@@ -1,6 +1,6 @@
 import type { RelayStore } from '@parley/model';
 import type { Hono } from 'hono';
-import type { RelaySignals } from '../signals.ts';
+import { type RelaySignals, signalNames } from '../signals.ts';
 import { defaultWebhookDelivery, type WebhookDeliveryOptions } from './deliveryOptions.ts';
 import { type DeliveryResult, DeliveryWorker } from './deliveryWorker.ts';
 import { createWebhookOutbox, type WebhookOutbox } from './outbox.ts';
@@ -33,16 +33,8 @@ export interface Webhooks {
   close(): Promise<void>;
 }
 
-const SIGNAL_NAMES = [
-  'threadCreated',
-  'threadUpdated',
-  'threadDeleted',
-  'participantsAdded',
-  'participantRemoved',
-  'messageSent',
-  'messageEdited',
-  'messageDeleted',
-] as const;
+/** Webhooks report every signal but read receipts (ACS has no receipt event). */
+const SIGNAL_NAMES = signalNames.filter((n) => n !== 'readReceipt');
 
 /**
  * Wires subscriptions, the durable outbox, the delivery worker and the admin routes together.
