@@ -8,11 +8,10 @@ import {
   readMember,
   readMessages,
   readMeta,
-  readPages,
 } from '@parley/model';
 import { ParleyError } from '@parley/protocol';
 import * as Y from 'yjs';
-import { loadStoredDoc } from './storedDoc.ts';
+import { loadStoredDoc, pagesOf } from './storedDoc.ts';
 import { requireThread } from './threads.ts';
 
 /** Options of `listThreadMessages`. */
@@ -65,7 +64,7 @@ export const listThreadMessages = (
   const member = query.as === undefined ? undefined : memberFor(store, threadId, query.as, head);
   const fromSeq = query.fromSeq ?? 1;
   const currentPage = readMeta(head)?.currentPage;
-  const pages = readPages(head).filter(
+  const pages = pagesOf(head, row).filter(
     // The pages the relay lets the member sync (AccessControl): any that reaches its fromSeq, and
     // the current page.
     (p) =>

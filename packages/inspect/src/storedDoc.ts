@@ -1,4 +1,11 @@
-import { headDocName, type RelayStore, type StoredUpdate } from '@parley/model';
+import {
+  headDocName,
+  type PageRecord,
+  type RelayStore,
+  readPages,
+  type StoredUpdate,
+  type ThreadRow,
+} from '@parley/model';
 import { ParleyError } from '@parley/protocol';
 import * as Y from 'yjs';
 
@@ -80,3 +87,15 @@ export const stateVectorOf = (doc: Y.Doc): Record<string, number> => {
   const sv = Y.decodeStateVector(Y.encodeStateVector(doc));
   return Object.fromEntries([...sv.entries()].sort((a, b) => a[0] - b[0]).map(([c, k]) => [String(c), k]));
 };
+
+/**
+ * A thread's pages: the head doc's records, with the current page's range taken from the thread
+ * row. The relay writes the head's activity fields (lastSeq, the current page's count) at most once
+ * per activity window, so on a live relay the head may trail the row; closed pages are final.
+ */
+export const pagesOf = (head: Y.Doc, row: Pick<ThreadRow, 'currentPage' | 'lastSeq'>): PageRecord[] =>
+  readPages(head).map((p) => {
+    if (p.page !== row.currentPage) return p;
+    const count = Math.max(0, row.lastSeq - p.firstSeq + 1);
+    return { ...p, lastSeq: p.firstSeq + count - 1, count };
+  });

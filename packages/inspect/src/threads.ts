@@ -7,13 +7,12 @@ import {
   type RelayStore,
   readMembers,
   readMeta,
-  readPages,
   readReceipts,
   type ThreadMeta,
   type ThreadRow,
 } from '@parley/model';
 import { ParleyError } from '@parley/protocol';
-import { loadStoredDoc, stateVectorOf, threadDocNames } from './storedDoc.ts';
+import { loadStoredDoc, pagesOf, stateVectorOf, threadDocNames } from './storedDoc.ts';
 
 /** One line of `parley threads`. */
 export interface ThreadSummary {
@@ -171,7 +170,7 @@ export const inspectThread = (store: RelayStore, threadId: string): ThreadReport
       removedOn: r.removedOn,
     });
   }
-  const pages: PageReport[] = (head ? readPages(head.doc) : []).map((p) => {
+  const pages: PageReport[] = (head ? pagesOf(head.doc, row) : []).map((p) => {
     const doc = `${headDocName(threadId)}:${p.page}`;
     return { ...p, doc, ...store.docs.stats(doc) };
   });

@@ -6,11 +6,10 @@ import {
   readMembers,
   readMessages,
   readMeta,
-  readPages,
   type ThreadRow,
 } from '@parley/model';
 import type * as Y from 'yjs';
-import { loadStoredDoc, threadDocNames } from './storedDoc.ts';
+import { loadStoredDoc, pagesOf, threadDocNames } from './storedDoc.ts';
 import { requireThread } from './threads.ts';
 
 /** Kinds of inconsistency `verifyStore` reports; stable, for scripts. */
@@ -117,7 +116,14 @@ const verifyLive = (
     return;
   }
   if (meta.id !== id) add('head-disagrees', id, `the head doc names thread ${meta.id}`);
-  for (const f of ['lastSeq', 'currentPage', 'topic'] as const) {
+  // The head's lastSeq is activity, written at most once per window: it may trail, never lead.
+  if (meta.lastSeq > row.lastSeq)
+    add(
+      'head-disagrees',
+      id,
+      `lastSeq is ${meta.lastSeq} in the head doc, past ${row.lastSeq} in the threads table`,
+    );
+  for (const f of ['currentPage', 'topic'] as const) {
     if (meta[f] !== row[f])
       add(
         'head-disagrees',
@@ -148,7 +154,7 @@ const verifyLive = (
 
   // pages and the messages they hold
   const byId = new Map<string, { page: number; message: MessageRecord }>();
-  const pages = readPages(head);
+  const pages = pagesOf(head, row);
   for (const p of pages) {
     const name = `${headDocName(id)}:${p.page}`;
     const doc = docOf(name);

@@ -57,7 +57,8 @@ export class AccessControl {
       );
     }
     const base = { mode: 'read' as const, generation: member.generation, member };
-    if (page.count === 0 || page.firstSeq >= member.fromSeq) return base;
+    // Decided from firstSeq only: the current page's count in the head trails by the activity window.
+    if (page.firstSeq >= member.fromSeq) return base;
     return {
       ...base,
       hidden: this.hiddenFor(

@@ -109,6 +109,9 @@ export interface RelayOptions {
   readonly policy?: Policy;
   /** Frame, rate and buffer limits per session (defaults in session.ts). */
   readonly sessionLimits?: Partial<SessionLimits>;
+  /** Head activity (lastSeq, lastMessageOn, current page count) is written at most once per
+   * thread per window, in ms (default 250); the head doc would otherwise grow with every message. */
+  readonly activityWindowMs?: number;
   /** Awareness fan-out window per thread in ms (default 250: at most 4 batches a second). */
   readonly awarenessWindowMs?: number;
   /** Errors that are not ParleyErrors (bugs, storage failures); default: console.error. */

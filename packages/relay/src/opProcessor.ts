@@ -25,7 +25,8 @@ import {
   writePage,
   writeReceipt,
   writeUserThread,
-  readPages,
+  pagesMap,
+  type PageRecord,
   readUserThreads,
   threadsMap,
 } from '@parley/model';
@@ -47,6 +48,8 @@ export interface OpProcessorDeps {
   /** Observers whose writes must join the change's transaction (a durable outbox). May throw to abort. */
   readonly transactionalSignals?: RelaySignals;
   readonly pageSize: number;
+  /** Publishes head activity (lastSeq, lastMessageOn, current page count) within a window. */
+  readonly activity?: { touch(threadId: string): void };
   readonly now: () => number;
 }
 
@@ -535,50 +538,47 @@ export class OpProcessor {
       throw new ParleyError('FORBIDDEN', `A ${me.role} may not ${op}.`);
   }
 
+  /** The current page and how many messages it holds (a page holds consecutive seqs). */
+  #currentPage(ctx: ThreadCtx): PageRecord {
+    const record = pagesMap(ctx.head.doc).get(String(ctx.row.currentPage));
+    const firstSeq = record?.firstSeq ?? ctx.row.lastSeq + 1;
+    const count = Math.max(0, ctx.row.lastSeq - firstSeq + 1);
+    return { page: ctx.row.currentPage, firstSeq, lastSeq: firstSeq + count - 1, count };
+  }
+
+  /** Closes the current page (its record becomes final) and opens the next one. */
   #startNewPage(ctx: ThreadCtx): void {
-    const pages = readPages(ctx.head.doc);
-    const current = pages.find((p) => p.page === ctx.row.currentPage);
-    if (current && current.count === 0) return;
-    const page = ctx.row.currentPage + 1;
-    writePage(ctx.head.doc, { page, firstSeq: ctx.row.lastSeq + 1, lastSeq: ctx.row.lastSeq, count: 0 });
-    writeMeta(ctx.head.doc, { currentPage: page });
+    const current = this.#currentPage(ctx);
+    if (current.count === 0) return;
+    const page = current.page + 1;
+    ctx.head.doc.transact(() => {
+      writePage(ctx.head.doc, current);
+      writePage(ctx.head.doc, { page, firstSeq: ctx.row.lastSeq + 1, lastSeq: ctx.row.lastSeq, count: 0 });
+      writeMeta(ctx.head.doc, {
+        currentPage: page,
+        lastSeq: ctx.row.lastSeq,
+        ...(ctx.row.lastMessageOn ? { lastMessageOn: ctx.row.lastMessageOn } : {}),
+      });
+    });
     ctx.row = { ...ctx.row, currentPage: page };
     this.#d.store.threads.put(ctx.row);
   }
 
-  /** Appends a message with the next seq to the current page (opening a new page when full). */
+  /**
+   * Appends a message with the next seq to the current page (opening a new page when full). The
+   * head's activity fields follow within the activity window (threadActivity.ts), not per message.
+   */
   #append(ctx: ThreadCtx, fields: Omit<MessageRecord, 'seq' | 'createdOn' | 'version'>): MessageRecord {
-    const pages = readPages(ctx.head.doc);
-    let current = pages.find((p) => p.page === ctx.row.currentPage) ?? {
-      page: ctx.row.currentPage,
-      firstSeq: ctx.row.lastSeq + 1,
-      lastSeq: ctx.row.lastSeq,
-      count: 0,
-    };
+    let current = this.#currentPage(ctx);
     if (current.count >= this.#d.pageSize) {
       this.#startNewPage(ctx);
-      current = {
-        page: ctx.row.currentPage,
-        firstSeq: ctx.row.lastSeq + 1,
-        lastSeq: ctx.row.lastSeq,
-        count: 0,
-      };
+      current = this.#currentPage(ctx);
     }
     const seq = ctx.row.lastSeq + 1;
     const createdOn = this.#iso();
     const message: MessageRecord = { ...fields, seq, createdOn, version: 1 };
     const page = this.#d.host.open(pageDocName(ctx.row.id, current.page));
     writeNewMessage(page.doc, message);
-    // One Yjs transaction for the head's changes: one update to log and deliver, not two.
-    ctx.head.doc.transact(() => {
-      writePage(ctx.head.doc, {
-        ...current,
-        firstSeq: current.count === 0 ? seq : current.firstSeq,
-        lastSeq: seq,
-        count: current.count + 1,
-      });
-      writeMeta(ctx.head.doc, { lastSeq: seq, lastMessageOn: createdOn });
-    });
     ctx.row = { ...ctx.row, lastSeq: seq, lastMessageOn: createdOn };
     this.#d.store.threads.put(ctx.row);
     this.#d.store.messages.put({
@@ -592,6 +592,7 @@ export class OpProcessor {
       createdOn,
       deletedOn: null,
     });
+    this.#d.activity?.touch(ctx.row.id);
     return message;
   }
 

@@ -23,6 +23,7 @@ import { Reads } from './reads.ts';
 import { type SessionTransport, SyncSession } from './session.ts';
 import { defaultSessionLimits } from './sessionLimits.ts';
 import { combineSignals, type RelaySignals } from './signals.ts';
+import { ThreadActivity } from './threadActivity.ts';
 import { UserOps } from './userOps.ts';
 import { createWebhooks } from './webhooks/webhooks.ts';
 import { YwsSession } from './ywsSession.ts';
@@ -102,8 +103,16 @@ export const createRelay = (options: RelayOptions): Relay => {
   const transactionalSignals = combineSignals(txSinks, (error) => {
     throw error;
   });
+  const activity = new ThreadActivity({
+    store,
+    host,
+    committer,
+    windowMs: options.activityWindowMs ?? 250,
+    onError: onInternalError,
+  });
   const processor = new MeasuredOpProcessor(
     {
+      activity,
       store,
       host,
       committer,
@@ -354,7 +363,10 @@ export const createRelay = (options: RelayOptions): Relay => {
       closing = true;
       clearInterval(maintenance);
       const webhooksClosed = webhooks.close();
+      // Publish pending head activity, then refuse new work.
+      const activityFlushed = committer.run(() => activity.flushAll()).catch(onInternalError);
       committer.close();
+      await activityFlushed;
       for (const s of sessions) s.close('UNAVAILABLE');
       sessions.clear();
       awareness.close();

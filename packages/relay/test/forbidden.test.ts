@@ -62,6 +62,15 @@ describe('forged and forbidden intents', () => {
       await alice.op({ type: 'addParticipants', threadId, participants: many.slice(200) }),
     ).toMatchObject({ status: 'accepted' });
 
+    // The head's activity fields follow within a window: wait until they caught up, so that the
+    // comparison below sees only what the forbidden intents might change.
+    await alice.until(() => {
+      const { snapshot, updates } = relay.store.docs.load(headDocName(threadId));
+      const head = new Y.Doc();
+      if (snapshot) Y.applyUpdate(head, snapshot);
+      for (const u of updates) Y.applyUpdate(head, u.update);
+      return head.getMap('meta').get('lastSeq') === relay.store.threads.get(threadId)?.lastSeq;
+    });
     const before = threadState(threadId);
     const cases: [string, WireClient, Parameters<WireClient['op']>[0], string][] = [
       [
