@@ -281,4 +281,48 @@ describe('web app in Chromium', () => {
     });
     expect(unnamed).toEqual([]);
   });
+
+  it('dictates into the compose box where the browser offers speech recognition', async () => {
+    // Headless Chromium's recognizer needs a network service; stand in for it with a recognizer that
+    // hears one interim guess, then a final phrase (the Web Speech API's event shape).
+    await alice.context.addInitScript(() => {
+      class FakeRecognition {
+        lang = '';
+        continuous = false;
+        interimResults = false;
+        maxAlternatives = 1;
+        onresult: ((e: unknown) => void) | null = null;
+        onerror: ((e: unknown) => void) | null = null;
+        onend: (() => void) | null = null;
+        start() {
+          const result = (transcript: string, isFinal: boolean) =>
+            Object.assign([{ transcript }], { isFinal });
+          setTimeout(() => this.onresult?.({ resultIndex: 0, results: [result('ship it', false)] }), 20);
+          setTimeout(
+            () => this.onresult?.({ resultIndex: 0, results: [result('ship it on Friday', true)] }),
+            60,
+          );
+          setTimeout(() => this.onend?.(), 100);
+        }
+        stop() {}
+        abort() {}
+      }
+      const w = window as unknown as { SpeechRecognition: unknown; webkitSpeechRecognition: unknown };
+      w.SpeechRecognition = FakeRecognition; // Chromium 156 has the unprefixed constructor too
+      w.webkitSpeechRecognition = FakeRecognition;
+    });
+    const a = alice.page;
+    await a.reload();
+    await a.locator('.connection[data-state="online"]').waitFor();
+    await openThread(alice, 'Launch 🚀');
+    const input = a.getByLabel('Message', { exact: true });
+    await input.fill('Plan:');
+    await a.getByRole('button', { name: 'Dictate a message' }).click();
+    await expect.poll(() => input.inputValue()).toBe('Plan: ship it on Friday');
+    await expect
+      .poll(() => a.getByRole('button', { name: 'Dictate a message' }).getAttribute('aria-pressed'))
+      .toBe('false');
+    await sendMessage(a, await input.inputValue());
+    await messageRow(a, 'Plan: ship it on Friday').locator('[data-status="sent"]').waitFor();
+  });
 });

@@ -1,3 +1,4 @@
+import { createWebSpeechProvider } from '@parley/enrich/speech';
 import { h } from '../dom.ts';
 import { EMOJI, expandShortcodes } from '../emoji.ts';
 import type { Actions } from './actions.ts';
@@ -54,6 +55,49 @@ export const createComposer = (actions: Actions) => {
   const send = h('button', { type: 'submit', class: 'primary send' }, 'Send');
   const notice = h('p', { class: 'composer-notice', hidden: true });
 
+  // Dictation through the browser's Web Speech API, only where the browser offers it.
+  const speech = createWebSpeechProvider();
+  let dictation: ReturnType<NonNullable<typeof speech>['start']> | undefined;
+  const mic = speech
+    ? h(
+        'button',
+        {
+          type: 'button',
+          class: 'mic',
+          'aria-label': 'Dictate a message',
+          'aria-pressed': 'false',
+          onclick: () => toggleDictation(),
+        },
+        '🎤',
+      )
+    : undefined;
+  const toggleDictation = (): void => {
+    if (!speech || !mic) return;
+    if (dictation) {
+      dictation.stop();
+      return;
+    }
+    const before = input.value.trim();
+    const show = (draft: string) => {
+      input.value = before && draft ? `${before} ${draft}` : before || draft;
+    };
+    const session = speech.start({ lang: navigator.language });
+    dictation = session;
+    mic.setAttribute('aria-pressed', 'true');
+    session.on('interim', ({ draft }) => show(draft));
+    session.on('final', ({ draft }) => show(draft));
+    session.on('error', (e) => {
+      notice.hidden = false;
+      notice.textContent = `Dictation failed: ${e.message}`;
+    });
+    session.on('end', ({ draft }) => {
+      show(draft);
+      dictation = undefined;
+      mic.setAttribute('aria-pressed', 'false');
+      input.focus();
+    });
+  };
+
   const togglePalette = (open = palette.hidden): void => {
     palette.hidden = !open;
     emojiButton.setAttribute('aria-expanded', String(open));
@@ -107,7 +151,7 @@ export const createComposer = (actions: Actions) => {
     },
     palette,
     notice,
-    h('div', { class: 'composer-row' }, label, emojiButton, input, send),
+    h('div', { class: 'composer-row' }, label, emojiButton, ...(mic ? [mic] : []), input, send),
     h('div', { class: 'composer-options' }, priorityLabel),
   );
 
@@ -117,7 +161,8 @@ export const createComposer = (actions: Actions) => {
     /** Disables the box with a reason (removed from the thread, thread deleted), or enables it. */
     setDisabled(reason: string | undefined): void {
       const off = reason !== undefined;
-      for (const el of [input, send, priority, emojiButton]) el.disabled = off;
+      for (const el of [input, send, priority, emojiButton, ...(mic ? [mic] : [])]) el.disabled = off;
+      if (off) dictation?.abort();
       notice.hidden = !off;
       notice.textContent = reason ?? '';
       if (off) togglePalette(false);
