@@ -44,6 +44,7 @@ export const errorCodes = {
   MESSAGE_DELETED: { status: 410, close: 4410, message: 'The message was deleted.' },
   PARTICIPANT_NOT_FOUND: { status: 404, close: 4404, message: 'The participant is not in the thread.' },
   DOC_NOT_FOUND: { status: 404, close: 4404, message: 'The document does not exist.' },
+  ROUTE_NOT_FOUND: { status: 404, close: 4404, message: 'No such route.' },
   NOT_SUBSCRIBED: { status: 409, close: 4409, message: 'The session is not subscribed to that document.' },
   // sync state
   STALE_GENERATION: {

@@ -12,6 +12,7 @@ import { Committer } from './committer.ts';
 import { DocHost } from './docHost.ts';
 import { createAcsRoutes } from './http/acsRoutes.ts';
 import { createAdminRoutes } from './http/adminRoutes.ts';
+import { errorResponse } from './http/httpErrors.ts';
 import { createInspectRoutes } from './http/inspectRoutes.ts';
 import { SessionHub } from './hub.ts';
 import { createOperationLog } from './logging/operationLog.ts';
@@ -227,6 +228,12 @@ export const createRelay = (options: RelayOptions): Relay => {
   const app = new Hono();
   app.use('*', opLog.middleware);
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
+  // Unknown routes answer like every other error: ACS's `{error: {code, message}}` with a stable code.
+  app.notFound((c) =>
+    errorResponse(
+      new ParleyError('ROUTE_NOT_FOUND', `No route for ${c.req.method} ${new URL(c.req.url).pathname}.`),
+    ),
+  );
   if (options.metricsToken) app.route('/', createMetricsRoutes({ metrics, token: options.metricsToken }));
   app.route('/', webhooks.routes);
   app.get('/readyz', (c) => (closing ? c.json({ status: 'closing' }, 503) : c.json({ status: 'ready' })));
