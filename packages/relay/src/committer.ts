@@ -67,7 +67,11 @@ export class Committer {
           this.#host.beginTracking();
           const afterMark = this.#afterCommit.length;
           try {
-            const value = this.#store.transaction(() => unit.work());
+            const value = this.#store.transaction(() => {
+              const v = unit.work();
+              this.#host.commitUnit();
+              return v;
+            });
             this.#host.endTracking();
             outcomes.push({ ok: true, value });
           } catch (error) {

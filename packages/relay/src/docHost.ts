@@ -43,6 +43,8 @@ export class DocHost {
   /** Docs changed since `beginTracking` → their pending length before the unit, so a failed unit
    * can be undone by reloading them from storage while keeping earlier units' pending updates. */
   #touched: Map<HostedDoc, number> | undefined;
+  /** Updates of the current unit, per doc, not yet in the update log. */
+  readonly #unitUpdates = new Map<HostedDoc, Uint8Array[]>();
 
   constructor(options: DocHostOptions) {
     this.#opts = options;
@@ -82,9 +84,16 @@ export class DocHost {
     };
     doc.on('update', (update: Uint8Array, origin: unknown) => {
       if (origin === LOAD) return;
-      if (this.#touched && !this.#touched.has(hosted)) this.#touched.set(hosted, hosted.pending.length);
-      hosted.lastLogId = this.#opts.store.docs.append(name, update);
-      hosted.logCount++;
+      if (this.#touched) {
+        // Inside a unit: log one merged update per doc when the unit ends (commitUnit).
+        if (!this.#touched.has(hosted)) this.#touched.set(hosted, hosted.pending.length);
+        const buffered = this.#unitUpdates.get(hosted);
+        if (buffered) buffered.push(update);
+        else this.#unitUpdates.set(hosted, [update]);
+      } else {
+        hosted.lastLogId = this.#opts.store.docs.append(name, update);
+        hosted.logCount++;
+      }
       hosted.pending.push({ update, origin: typeof origin === 'string' ? origin : undefined });
       this.#dirty.add(hosted);
     });
@@ -104,7 +113,23 @@ export class DocHost {
   endTracking(): Map<HostedDoc, number> {
     const t = this.#touched ?? new Map<HostedDoc, number>();
     this.#touched = undefined;
+    this.#unitUpdates.clear();
     return t;
+  }
+
+  /**
+   * Appends the current unit's changes to the update log: one row per changed doc (the unit's
+   * updates merged), inside the unit's transaction. A busy turn then costs one insert per doc, not
+   * one per Yjs transaction.
+   */
+  commitUnit(): void {
+    for (const [hosted, updates] of this.#unitUpdates) {
+      if (this.#docs.get(hosted.name) !== hosted) continue; // dropped (thread deleted) in this unit
+      const update = updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates);
+      hosted.lastLogId = this.#opts.store.docs.append(hosted.name, update);
+      hosted.logCount++;
+    }
+    this.#unitUpdates.clear();
   }
 
   /**
