@@ -1,4 +1,5 @@
 import {
+  currentPageOf,
   headDocName,
   type PageRecord,
   type RelayStore,
@@ -94,8 +95,6 @@ export const stateVectorOf = (doc: Y.Doc): Record<string, number> => {
  * per activity window, so on a live relay the head may trail the row; closed pages are final.
  */
 export const pagesOf = (head: Y.Doc, row: Pick<ThreadRow, 'currentPage' | 'lastSeq'>): PageRecord[] =>
-  readPages(head).map((p) => {
-    if (p.page !== row.currentPage) return p;
-    const count = Math.max(0, row.lastSeq - p.firstSeq + 1);
-    return { ...p, lastSeq: p.firstSeq + count - 1, count };
-  });
+  readPages(head).map((p) =>
+    p.page === row.currentPage ? currentPageOf(head, row.currentPage, row.lastSeq) : p,
+  );

@@ -31,6 +31,7 @@ export type {
   UserThreadRecord,
 } from './records.ts';
 export {
+  currentPageOf,
   deleteMember,
   membersMap,
   messagesMap,

@@ -66,6 +66,17 @@ export const readMember = (doc: Y.Doc, userId: string): MemberRecord | undefined
 export const readPages = (doc: Y.Doc): PageRecord[] =>
   [...pagesMap(doc).values()].sort((a, b) => a.page - b.page);
 
+/**
+ * The thread's current page as it is now: its first seq from the head's record (written when the
+ * page opened) and its end from the thread's `lastSeq` (a page holds consecutive seqs). The head's
+ * own count for the current page trails: the relay publishes it at most once per activity window.
+ */
+export const currentPageOf = (doc: Y.Doc, currentPage: number, lastSeq: number): PageRecord => {
+  const firstSeq = pagesMap(doc).get(String(currentPage))?.firstSeq ?? lastSeq + 1;
+  const count = Math.max(0, lastSeq - firstSeq + 1);
+  return { page: currentPage, firstSeq, lastSeq: firstSeq + count - 1, count };
+};
+
 export const readReceipts = (doc: Y.Doc): ReceiptRecord[] =>
   [...receiptsMap(doc).values()].sort((a, b) => b.seq - a.seq || a.userId.localeCompare(b.userId));
 

@@ -25,7 +25,7 @@ import {
   writePage,
   writeReceipt,
   writeUserThread,
-  pagesMap,
+  currentPageOf,
   type PageRecord,
   readUserThreads,
   threadsMap,
@@ -540,10 +540,7 @@ export class OpProcessor {
 
   /** The current page and how many messages it holds (a page holds consecutive seqs). */
   #currentPage(ctx: ThreadCtx): PageRecord {
-    const record = pagesMap(ctx.head.doc).get(String(ctx.row.currentPage));
-    const firstSeq = record?.firstSeq ?? ctx.row.lastSeq + 1;
-    const count = Math.max(0, ctx.row.lastSeq - firstSeq + 1);
-    return { page: ctx.row.currentPage, firstSeq, lastSeq: firstSeq + count - 1, count };
+    return currentPageOf(ctx.head.doc, ctx.row.currentPage, ctx.row.lastSeq);
   }
 
   /** Closes the current page (its record becomes final) and opens the next one. */

@@ -1,4 +1,12 @@
-import { headDocName, pagesMap, type RelayStore, readMeta, writeMeta, writePage } from '@parley/model';
+import {
+  currentPageOf,
+  headDocName,
+  pagesMap,
+  type RelayStore,
+  readMeta,
+  writeMeta,
+  writePage,
+} from '@parley/model';
 import type { Committer } from './committer.ts';
 import type { DocHost } from './docHost.ts';
 
@@ -45,12 +53,11 @@ export class ThreadActivity {
     const row = this.#o.store.threads.get(threadId);
     if (!row || row.deletedOn) return;
     const head = this.#o.host.open(headDocName(threadId)).doc;
-    const record = pagesMap(head).get(String(row.currentPage));
-    const firstSeq = record?.firstSeq ?? row.lastSeq + 1;
-    const count = Math.max(0, row.lastSeq - firstSeq + 1);
-    if (readMeta(head)?.lastSeq === row.lastSeq && record?.count === count) return;
+    const current = currentPageOf(head, row.currentPage, row.lastSeq);
+    const published = pagesMap(head).get(String(row.currentPage));
+    if (readMeta(head)?.lastSeq === row.lastSeq && published?.count === current.count) return;
     head.transact(() => {
-      writePage(head, { page: row.currentPage, firstSeq, lastSeq: firstSeq + count - 1, count });
+      writePage(head, current);
       writeMeta(head, {
         lastSeq: row.lastSeq,
         ...(row.lastMessageOn ? { lastMessageOn: row.lastMessageOn } : {}),
