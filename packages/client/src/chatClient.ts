@@ -1,14 +1,13 @@
 import { newThreadId } from '@parley/model';
 import { ParleyError } from '@parley/protocol';
 import { ChatThreadClient } from './chatThreadClient.ts';
-import type { TokenSource, WebSocketConstructor } from './connection.ts';
 import { type Core, createCore } from './core.ts';
+import type { ChatClientOptions } from './options.ts';
 import { acsDataEvents, type ChatEventId, type ChatEventMap } from './eventTypes.ts';
 import { userKind } from './identifiers.ts';
 import { threadItems, threadProperties } from './localView.ts';
 import { pagedList } from './paging.ts';
 import { screenParticipants } from './participants.ts';
-import type { ClientStorage } from './storage/clientStorage.ts';
 import type {
   ChatThreadItem,
   CreateChatThreadOptions,
@@ -18,31 +17,6 @@ import type {
   MessageStatus,
   PagedAsyncIterableIterator,
 } from './types.ts';
-
-/** Options of `createChatClient`. */
-export interface ChatClientOptions {
-  /** Relay base URL, e.g. `https://chat.example.com` (the client connects to `/v1/sync`). */
-  readonly url: string;
-  /** A token, or a callback that returns a fresh one (called on every connect and before expiry). */
-  readonly token: TokenSource;
-  /** The local store: `fromLocalDocStore(createSqliteLocalStore(path))`, `createIndexedDbStorage(name)`, ... */
-  readonly storage: ClientStorage;
-  /** Display name used on messages and typing notifications (default: the token's). */
-  readonly displayName?: string;
-  /** The user id, so that a client that has never been online can record intents (default: from the token, remembered). */
-  readonly userId?: string;
-  /** WebSocket constructor (default `globalThis.WebSocket`; in Node 20 pass `ws`'s). */
-  readonly WebSocket?: WebSocketConstructor;
-  /** ACS's minimum interval between typing notifications (default 8000 ms). */
-  readonly typingIntervalMs?: number;
-  /** Connect at once (default true); with false, call `connect()`. */
-  readonly autoConnect?: boolean;
-  /** Reconnect backoff bounds (defaults 200 ms and 10 s). */
-  readonly minBackoffMs?: number;
-  readonly maxBackoffMs?: number;
-  /** Older pages not read for this long are unloaded from memory (default 60 000 ms); they stay stored. */
-  readonly idlePageMs?: number;
-}
 
 /**
  * ACS's `ChatClient` on Parley: local-first, one WebSocket to the relay, real-time events in Node

@@ -14,13 +14,7 @@ import {
 } from '@parley/model';
 import { MessageType, ParleyError } from '@parley/protocol';
 import type * as Y from 'yjs';
-import {
-  type Connection,
-  createConnection,
-  jwtSubject,
-  type TokenSource,
-  type WebSocketConstructor,
-} from './connection.ts';
+import { type Connection, createConnection, jwtSubject, type WebSocketConstructor } from './connection.ts';
 import { createDocSync, type DocSync } from './docSync.ts';
 import { createEmitter } from './emitter.ts';
 import { createEventDiff, type EventDiff } from './eventDiff.ts';
@@ -29,25 +23,10 @@ import { userKind } from './identifiers.ts';
 import { knownThreadIds, type ViewSource } from './localView.ts';
 import { indexOps } from './opIndex.ts';
 import { createOpWriter, type OpWriter } from './opQueue.ts';
+import type { ChatClientOptions } from './options.ts';
 import { createPresence, type Presence } from './presence.ts';
 import { emitResultEvents } from './resultEvents.ts';
 import { createThreadLifecycle, type ThreadLifecycle } from './threadLifecycle.ts';
-import type { ClientStorage } from './storage/clientStorage.ts';
-
-export interface CoreOptions {
-  readonly url: string;
-  readonly token: TokenSource;
-  readonly storage: ClientStorage;
-  readonly displayName?: string;
-  readonly userId?: string;
-  readonly WebSocket?: WebSocketConstructor;
-  readonly typingIntervalMs?: number;
-  readonly autoConnect?: boolean;
-  readonly minBackoffMs?: number;
-  readonly maxBackoffMs?: number;
-  /** Older pages not read for this long are unloaded from memory (default 60 000 ms). */
-  readonly idlePageMs?: number;
-}
 
 const META_DEVICE = 'device';
 const META_USER = 'userId';
@@ -60,7 +39,7 @@ const seenKey = (threadId: string) => `seen:${threadId}`;
  * thread's head, and the pages of threads the app reads (all current pages while real-time
  * notifications are on).
  */
-export const createCore = (options: CoreOptions) => {
+export const createCore = (options: ChatClientOptions) => {
   const { storage } = options;
   const emitter = createEmitter<ChatEventMap>();
   let userId = options.userId;

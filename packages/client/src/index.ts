@@ -1,4 +1,5 @@
-export { ChatClient, type ChatClientOptions, createChatClient } from './chatClient.ts';
+export { ChatClient, createChatClient } from './chatClient.ts';
+export type { ChatClientOptions } from './options.ts';
 export { ChatThreadClient } from './chatThreadClient.ts';
 export type { TokenSource, WebSocketConstructor, WebSocketLike } from './connection.ts';
 export type { DocState } from './docSync.ts';
