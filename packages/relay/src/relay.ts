@@ -84,15 +84,17 @@ export const createRelay = (options: RelayOptions): Relay => {
   };
 
   const host = new DocHost({ store, now, compactAfterUpdates: options.compactAfterUpdates ?? 500 });
+  /** Loaded docs and their stored size (snapshot plus log), for metrics and `stats()`. */
+  const loadedDocs = () => {
+    let bytes = 0;
+    for (const name of host.loaded.keys()) {
+      const stats = store.docs.stats(name);
+      bytes += stats.snapshotBytes + stats.updateBytes;
+    }
+    return { count: host.loaded.size, bytes };
+  };
   const metrics = createRelayMetrics({
-    docs: () => {
-      let bytes = 0;
-      for (const name of host.loaded.keys()) {
-        const stats = store.docs.stats(name);
-        bytes += stats.snapshotBytes + stats.updateBytes;
-      }
-      return { count: host.loaded.size, bytes };
-    },
+    docs: loadedDocs,
     outboxDepth: () => store.webhooks.outboxDepth(),
   });
   const opLog = createOperationLog({ metrics, ...(options.logger ? { logger: options.logger } : {}) });
@@ -361,9 +363,8 @@ export const createRelay = (options: RelayOptions): Relay => {
       (o?.transactional ? txSinks : sinks).push(s);
     },
     stats: () => {
-      let loadedBytes = 0;
-      for (const d of host.loaded.values()) loadedBytes += d.logCount;
-      return { sessions: hub.sessionCount, loadedDocs: host.loaded.size, loadedBytes };
+      const docs = loadedDocs();
+      return { sessions: hub.sessionCount, loadedDocs: docs.count, loadedBytes: docs.bytes };
     },
     close: async () => {
       if (closing) return;
