@@ -27,7 +27,6 @@ import {
   writeUserThread,
   currentPageOf,
   type PageRecord,
-  readUserThreads,
   threadsMap,
 } from '@parley/model';
 import { type ErrorCode, ParleyError } from '@parley/protocol';
@@ -627,8 +626,7 @@ export class OpProcessor {
     fields: { topic?: string; removedOn?: string; deletedOn?: string },
   ): void {
     const user = this.#d.host.open(userDocName(userId));
-    const existing =
-      threadsMap(user.doc).get(threadId) ?? readUserThreads(user.doc).find((t) => t.id === threadId);
+    const existing = threadsMap(user.doc).get(threadId);
     if (!existing) return;
     writeUserThread(user.doc, { ...existing, ...fields });
   }
