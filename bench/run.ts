@@ -24,7 +24,10 @@ const flag = (name: string): string | undefined => {
   return i >= 0 ? args[i + 1] : undefined;
 };
 const sizeName = (flag('--size') ?? 'full') as keyof typeof sizeTable;
-const S: BenchSizes = sizeTable[sizeName];
+const only = flag('--only')?.split(',');
+const base: BenchSizes = sizeTable[sizeName];
+// `--only parley,raw` runs just those servers (for quick iterations; ratios need the others).
+const S: BenchSizes = only ? { ...base, kinds: base.kinds.filter((k) => only.includes(k)) } : base;
 const profileDir = flag('--profile');
 if (profileDir) process.env.BENCH_PROFILE_DIR = profileDir;
 const picked = args.filter((a) => /^W[1-6]$/i.test(a)).map((a) => a.toUpperCase());
