@@ -11,6 +11,7 @@ import {
 import { ParleyError } from '@parley/protocol';
 import type { Actor } from './api.ts';
 import type { DocHost, HostedDoc } from './docHost.ts';
+import type * as Y from 'yjs';
 
 /** What a session may do with one doc. */
 export interface DocAccess {
@@ -29,8 +30,9 @@ export interface DocAccess {
 export class AccessControl {
   readonly #store: RelayStore;
   readonly #host: DocHost;
-  /** page doc → (message id → seq), filled from the index on demand. */
-  readonly #seqCache = new WeakMap<HostedDoc, Map<string, number>>();
+  /** page doc → (message id → seq), filled from the index on demand. Keyed by the Y.Doc, which a
+   * reload after a rolled-back unit replaces. */
+  readonly #seqCache = new WeakMap<Y.Doc, Map<string, number>>();
 
   constructor(store: RelayStore, host: DocHost) {
     this.#store = store;
@@ -81,10 +83,10 @@ export class AccessControl {
 
   /** Hidden = seq < fromSeq, with seq looked up by message id through the index. */
   hiddenFor(threadId: string, page: HostedDoc, fromSeq: number): HiddenPredicate {
-    let cache = this.#seqCache.get(page);
+    let cache = this.#seqCache.get(page.doc);
     if (!cache) {
       cache = new Map();
-      this.#seqCache.set(page, cache);
+      this.#seqCache.set(page.doc, cache);
     }
     const seqs = cache;
     return hiddenBefore(fromSeq, (messageId) => {

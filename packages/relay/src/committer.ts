@@ -2,6 +2,9 @@ import type { RelayStore } from '@parley/model';
 import { ParleyError } from '@parley/protocol';
 import type { DocHost } from './docHost.ts';
 
+/** Thrown by `barrier()` to move a unit to the front of the next batch. */
+const DEFER = Symbol('defer');
+
 interface Unit {
   readonly work: () => unknown;
   readonly resolve: (value: unknown) => void;
@@ -15,37 +18,76 @@ export interface CommitterHooks {
   readonly onCommit?: (units: number, ms: number) => void;
 }
 
+export interface CommitterOptions {
+  /**
+   * Group commit: a batch that would start less than this many ms after the previous one began
+   * waits until then, so that a busy relay commits (and delivers) at most once per window, the
+   * units of the window together. A quiet relay commits at the end of the turn, as before.
+   * 0 commits every turn. Default 4.
+   */
+  readonly windowMs?: number;
+}
+
 /**
- * Runs every change to docs and tables as a unit inside one SQLite transaction per event-loop
- * turn: units queued during a turn commit together, and only then are their doc updates delivered
- * and their promises resolved — nothing is broadcast or acknowledged before it is durable.
- * A unit that throws is rolled back alone (savepoint) and its docs reloaded from storage.
+ * Runs every change to docs and tables as a unit inside one SQLite transaction per batch: units
+ * queued during a turn (and, under load, during a group-commit window) commit together, and only
+ * then are their doc updates delivered and their promises resolved — nothing is broadcast or
+ * acknowledged before it is durable. A unit that throws is rolled back alone (savepoint) and its
+ * docs reloaded from storage.
  */
 export class Committer {
   readonly #store: RelayStore;
   readonly #host: DocHost;
   readonly #hooks: CommitterHooks;
+  readonly #windowMs: number;
   #queue: Unit[] = [];
-  #scheduled = false;
+  #scheduled: ReturnType<typeof setTimeout> | ReturnType<typeof setImmediate> | undefined;
+  /** The batch being run, while `drain` runs it: `join` appends to it. */
+  #running: Unit[] | undefined;
+  /** Index of the running unit in its batch. */
+  #unitIndex = -1;
   #afterCommit: (() => void)[] = [];
+  #lastBatchAt = Number.NEGATIVE_INFINITY;
   #closed = false;
 
-  constructor(store: RelayStore, host: DocHost, hooks: CommitterHooks = {}) {
+  constructor(store: RelayStore, host: DocHost, hooks: CommitterHooks = {}, options: CommitterOptions = {}) {
     this.#store = store;
     this.#host = host;
     this.#hooks = hooks;
+    this.#windowMs = options.windowMs ?? 4;
   }
 
-  /** Queues `work` to run inside this turn's transaction; resolves with its value after commit. */
+  /** Queues `work` to run inside the next batch's transaction; resolves with its value after commit. */
   run<T>(work: () => T): Promise<T> {
     if (this.#closed) return Promise.reject(new ParleyError('UNAVAILABLE', 'The relay is shutting down.'));
     return new Promise<T>((resolve, reject) => {
       this.#queue.push({ work, resolve: resolve as (v: unknown) => void, reject });
-      if (!this.#scheduled) {
-        this.#scheduled = true;
-        setImmediate(() => this.drain());
-      }
+      this.#schedule();
     });
+  }
+
+  /**
+   * Like `run`, but called from inside a unit it runs `work` as another unit of the same batch
+   * (after the current one), so that follow-up work commits in the same transaction instead of
+   * costing a batch of its own. Outside a unit it is `run`.
+   */
+  join<T>(work: () => T): Promise<T> {
+    const running = this.#running;
+    if (!running || this.#closed) return this.run(work);
+    return new Promise<T>((resolve, reject) => {
+      running.push({ work, resolve: resolve as (v: unknown) => void, reject });
+    });
+  }
+
+  /**
+   * Inside a unit, before it changes anything: makes it the first unit of its batch. When earlier
+   * units ran in this batch, the unit is moved to the front of the next batch instead (the call
+   * throws; the unit runs again from the start). A unit that revokes access calls this:
+   * revocations run before a batch's deliveries, so without it the earlier units' changes would
+   * never reach the members being revoked.
+   */
+  barrier(): void {
+    if (this.#unitIndex > 0) throw DEFER;
   }
 
   /** Inside a unit: runs `fn` after the batch commits (revocations, notifications). */
@@ -53,47 +95,72 @@ export class Committer {
     this.#afterCommit.push(fn);
   }
 
+  #schedule(): void {
+    if (this.#scheduled !== undefined || this.#running) return;
+    const wait = this.#lastBatchAt + this.#windowMs - performance.now();
+    this.#scheduled = wait > 0 ? setTimeout(() => this.drain(), wait) : setImmediate(() => this.drain());
+  }
+
   /** Runs everything queued now (also used at shutdown). */
   drain(): void {
-    this.#scheduled = false;
+    if (this.#scheduled !== undefined) {
+      clearTimeout(this.#scheduled as ReturnType<typeof setTimeout>);
+      clearImmediate(this.#scheduled as ReturnType<typeof setImmediate>);
+      this.#scheduled = undefined;
+    }
     const units = this.#queue;
     this.#queue = [];
-    if (units.length === 0) return;
+    if (units.length === 0 || this.#running) return;
     const started = performance.now();
+    this.#lastBatchAt = started;
     const outcomes: { ok: boolean; value: unknown }[] = [];
+    const deferred: Unit[] = [];
+    this.#running = units;
     try {
       this.#store.transaction(() => {
-        for (const unit of units) {
+        // `units` grows while it runs when a unit joins follow-up work to the batch.
+        for (let i = 0; i < units.length; i++) {
+          const unit = units[i]!;
+          this.#unitIndex = i - deferred.length;
           this.#host.beginTracking();
           const afterMark = this.#afterCommit.length;
           try {
-            const value = this.#store.transaction(() => {
-              const v = unit.work();
-              this.#host.commitUnit();
-              return v;
-            });
+            const value = this.#store.transaction(() => unit.work());
             this.#host.endTracking();
             outcomes.push({ ok: true, value });
           } catch (error) {
-            this.#host.reload(this.#host.endTracking());
+            this.#host.reload(this.#host.endTracking(), true);
             this.#afterCommit.length = afterMark;
+            if (error === DEFER) {
+              deferred.push(unit);
+              outcomes.push({ ok: false, value: DEFER });
+              continue;
+            }
             if (!(error instanceof ParleyError)) this.#hooks.onInternalError?.(error);
             outcomes.push({ ok: false, value: error });
           }
         }
+        this.#host.logBatch();
       });
     } catch (error) {
       // The batch itself failed to commit: nothing of it is durable.
+      this.#running = undefined;
+      this.#unitIndex = -1;
       this.#hooks.onInternalError?.(error);
+      this.#host.discardBatch();
       this.#host.reload(
         new Map([...this.#host.loaded.values()].filter((d) => d.pending.length > 0).map((d) => [d, 0])),
       );
       this.#afterCommit = [];
       const failure = new ParleyError('INTERNAL', 'The change could not be stored.');
       for (const unit of units) unit.reject(failure);
+      if (this.#queue.length > 0) this.#schedule();
       return;
     }
-    this.#hooks.onCommit?.(units.length, performance.now() - started);
+    this.#running = undefined;
+    this.#unitIndex = -1;
+    if (deferred.length > 0) this.#queue = [...deferred, ...this.#queue];
+    this.#hooks.onCommit?.(units.length - deferred.length, performance.now() - started);
     // After-commit work first: revocations must land before this batch's updates are delivered,
     // so a member removed in this batch receives nothing sent after the removal.
     const after = this.#afterCommit;
@@ -109,8 +176,9 @@ export class Committer {
     units.forEach((unit, i) => {
       const o = outcomes[i]!;
       if (o.ok) unit.resolve(o.value);
-      else unit.reject(o.value);
+      else if (o.value !== DEFER) unit.reject(o.value);
     });
+    if (this.#queue.length > 0) this.#schedule();
   }
 
   /** Refuses new units and runs what is queued. */

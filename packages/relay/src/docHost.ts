@@ -15,7 +15,8 @@ export interface DocSubscriber {
 export interface HostedDoc {
   readonly name: string;
   readonly ref: DocRef;
-  readonly doc: Y.Doc;
+  /** Replaced (same HostedDoc) when a rolled-back unit's changes are undone by reloading. */
+  doc: Y.Doc;
   readonly subscribers: Set<DocSubscriber>;
   /** Updates logged since the snapshot, and the last log id (for compaction). */
   logCount: number;
@@ -43,8 +44,10 @@ export class DocHost {
   /** Docs changed since `beginTracking` → their pending length before the unit, so a failed unit
    * can be undone by reloading them from storage while keeping earlier units' pending updates. */
   #touched: Map<HostedDoc, number> | undefined;
-  /** Updates of the current unit, per doc, not yet in the update log. */
-  readonly #unitUpdates = new Map<HostedDoc, Uint8Array[]>();
+  /** Updates of the current batch, per doc, not yet in the update log (see `logBatch`). */
+  readonly #batchUpdates = new Map<HostedDoc, Uint8Array[]>();
+  /** For docs the current unit changed: how many of their batch updates earlier units made. */
+  readonly #unitMarks = new Map<HostedDoc, number>();
 
   constructor(options: DocHostOptions) {
     this.#opts = options;
@@ -61,9 +64,25 @@ export class DocHost {
       existing.lastUsed = this.#opts.now();
       return existing;
     }
-    const ref = requireDocName(name);
-    const doc = new Y.Doc({ gc: true });
-    const { snapshot, updates } = this.#opts.store.docs.load(name);
+    const hosted: HostedDoc = {
+      name,
+      ref: requireDocName(name),
+      doc: new Y.Doc({ gc: true }),
+      subscribers: new Set(),
+      logCount: 0,
+      lastLogId: 0,
+      lastUsed: this.#opts.now(),
+      pending: [],
+    };
+    this.#load(hosted);
+    this.#docs.set(name, hosted);
+    return hosted;
+  }
+
+  /** Fills `hosted.doc` (a fresh Y.Doc) from storage and starts logging its changes. */
+  #load(hosted: HostedDoc): void {
+    const doc = hosted.doc;
+    const { snapshot, updates } = this.#opts.store.docs.load(hosted.name);
     Y.transact(
       doc,
       () => {
@@ -72,33 +91,26 @@ export class DocHost {
       },
       LOAD,
     );
-    const hosted: HostedDoc = {
-      name,
-      ref,
-      doc,
-      subscribers: new Set(),
-      logCount: updates.length,
-      lastLogId: updates.at(-1)?.id ?? 0,
-      lastUsed: this.#opts.now(),
-      pending: [],
-    };
+    hosted.logCount = updates.length;
+    hosted.lastLogId = updates.at(-1)?.id ?? hosted.lastLogId;
     doc.on('update', (update: Uint8Array, origin: unknown) => {
       if (origin === LOAD) return;
       if (this.#touched) {
-        // Inside a unit: log one merged update per doc when the unit ends (commitUnit).
-        if (!this.#touched.has(hosted)) this.#touched.set(hosted, hosted.pending.length);
-        const buffered = this.#unitUpdates.get(hosted);
+        // Inside a unit: log one merged update per doc when the batch ends (logBatch).
+        const buffered = this.#batchUpdates.get(hosted);
+        if (!this.#touched.has(hosted)) {
+          this.#touched.set(hosted, hosted.pending.length);
+          this.#unitMarks.set(hosted, buffered?.length ?? 0);
+        }
         if (buffered) buffered.push(update);
-        else this.#unitUpdates.set(hosted, [update]);
+        else this.#batchUpdates.set(hosted, [update]);
       } else {
-        hosted.lastLogId = this.#opts.store.docs.append(name, update);
+        hosted.lastLogId = this.#opts.store.docs.append(hosted.name, update);
         hosted.logCount++;
       }
       hosted.pending.push({ update, origin: typeof origin === 'string' ? origin : undefined });
       this.#dirty.add(hosted);
     });
-    this.#docs.set(name, hosted);
-    return hosted;
   }
 
   peek(name: string): HostedDoc | undefined {
@@ -108,44 +120,59 @@ export class DocHost {
   /** Starts recording which docs change, for `discardTouched`. */
   beginTracking(): void {
     this.#touched = new Map();
+    this.#unitMarks.clear();
   }
 
   endTracking(): Map<HostedDoc, number> {
     const t = this.#touched ?? new Map<HostedDoc, number>();
     this.#touched = undefined;
-    this.#unitUpdates.clear();
     return t;
   }
 
   /**
-   * Appends the current unit's changes to the update log: one row per changed doc (the unit's
-   * updates merged), inside the unit's transaction. A busy turn then costs one insert per doc, not
-   * one per Yjs transaction.
+   * Appends the batch's changes to the update log: one row per changed doc (the batch's updates
+   * merged), inside the batch's transaction. A busy batch then costs one insert per doc, not one
+   * per unit or Yjs transaction.
    */
-  commitUnit(): void {
-    for (const [hosted, updates] of this.#unitUpdates) {
-      if (this.#docs.get(hosted.name) !== hosted) continue; // dropped (thread deleted) in this unit
-      const update = updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates);
-      hosted.lastLogId = this.#opts.store.docs.append(hosted.name, update);
-      hosted.logCount++;
-    }
-    this.#unitUpdates.clear();
+  logBatch(): void {
+    for (const [hosted, updates] of this.#batchUpdates) this.#log(hosted, updates);
+    this.#batchUpdates.clear();
+  }
+
+  /** Forgets the batch's unlogged updates (its transaction failed; the docs are reloaded). */
+  discardBatch(): void {
+    this.#batchUpdates.clear();
+    this.#unitMarks.clear();
+  }
+
+  #log(hosted: HostedDoc, updates: Uint8Array[]): void {
+    if (updates.length === 0 || this.#docs.get(hosted.name) !== hosted) return; // dropped (thread deleted)
+    const update = updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates);
+    hosted.lastLogId = this.#opts.store.docs.append(hosted.name, update);
+    hosted.logCount++;
   }
 
   /**
-   * After a failed (rolled back) unit: the in-memory docs hold changes storage does not, so reload
-   * them from storage and move their subscribers over. Their pending updates are dropped.
+   * After a failed (rolled back) unit or batch: the in-memory docs hold changes storage does not,
+   * so reload them from storage (in place: the HostedDoc stays, its Y.Doc is replaced). `docs` maps each to how many of
+   * its pending deliveries to keep (earlier units'). For a unit inside a batch (`withinBatch`), the
+   * earlier units' updates of those docs are logged first, so the reload includes them.
    */
-  reload(docs: Map<HostedDoc, number>): void {
-    for (const [old, keepPending] of docs) {
-      if (this.#docs.get(old.name) !== old) continue;
-      this.#docs.delete(old.name);
-      this.#dirty.delete(old);
-      old.doc.destroy();
-      const fresh = this.open(old.name);
-      for (const s of old.subscribers) fresh.subscribers.add(s);
-      fresh.pending = old.pending.slice(0, keepPending);
-      if (fresh.pending.length > 0) this.#dirty.add(fresh);
+  reload(docs: Map<HostedDoc, number>, withinBatch = false): void {
+    for (const [hosted, keepPending] of docs) {
+      if (withinBatch) {
+        const updates = this.#batchUpdates.get(hosted) ?? [];
+        this.#batchUpdates.delete(hosted);
+        this.#log(hosted, updates.slice(0, this.#unitMarks.get(hosted) ?? 0));
+      }
+      if (this.#docs.get(hosted.name) !== hosted) continue;
+      // Same HostedDoc, new Y.Doc: sessions and subscribers keep their references.
+      hosted.doc.destroy();
+      hosted.doc = new Y.Doc({ gc: true });
+      this.#load(hosted);
+      hosted.pending = hosted.pending.slice(0, keepPending);
+      if (hosted.pending.length > 0) this.#dirty.add(hosted);
+      else this.#dirty.delete(hosted);
     }
   }
 

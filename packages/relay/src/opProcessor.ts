@@ -57,6 +57,10 @@ interface ThreadCtx {
   head: HostedDoc;
 }
 
+/** Ops whose commit revokes members' access (they start a batch of their own, Committer.barrier). */
+export const revokes = (opType: OpPayload['type']): boolean =>
+  opType === 'deleteThread' || opType === 'removeParticipant';
+
 type Invalid = { target: string; code: ErrorCode; message: string };
 
 /**
@@ -75,6 +79,9 @@ export class OpProcessor {
     if (!this.#d.policy.scopeAllows(actor.scope, op.type)) {
       throw new ParleyError('INSUFFICIENT_SCOPE', `A ${actor.scope} token may not ${op.type}.`);
     }
+    // Revocations run before a batch's deliveries: a revoking op starts its own batch, so what
+    // earlier units of the batch changed reaches the members it is about to revoke.
+    if (revokes(op.type)) this.#d.committer.barrier();
     switch (op.type) {
       case 'createThread':
         return this.#createThread(actor, op, idempotencyKey);

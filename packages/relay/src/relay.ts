@@ -98,7 +98,12 @@ export const createRelay = (options: RelayOptions): Relay => {
     outboxDepth: () => store.webhooks.outboxDepth(),
   });
   const opLog = createOperationLog({ metrics, ...(options.logger ? { logger: options.logger } : {}) });
-  const committer = new Committer(store, host, { onInternalError, onCommit: metrics.commit });
+  const committer = new Committer(
+    store,
+    host,
+    { onInternalError, onCommit: metrics.commit },
+    { windowMs: options.commitWindowMs ?? 4 },
+  );
   const sinks: RelaySignals[] = [];
   const txSinks: RelaySignals[] = [];
   const signals = combineSignals(sinks, onInternalError);

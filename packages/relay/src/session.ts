@@ -341,11 +341,10 @@ export class SyncSession {
         } catch {
           throw new ParleyError('INVALID_UPDATE', 'The update could not be applied.');
         }
+        // The intents it carries are applied in the same batch: one commit per message, not two.
+        this.#hub.userOps.schedule(actor, true);
       })
-      .then(
-        () => this.#hub.userOps.schedule(actor),
-        (error) => this.#reportError(docName, error),
-      );
+      .catch((error) => this.#reportError(docName, error));
   }
 
   #deliver(sub: Subscription, hosted: HostedDoc, update: Uint8Array): void {

@@ -11,7 +11,7 @@ import { type ErrorCode, isParleyError, ParleyError } from '@parley/protocol';
 import type { Actor } from './api.ts';
 import type { Committer } from './committer.ts';
 import type { DocHost } from './docHost.ts';
-import type { OpProcessor } from './opProcessor.ts';
+import { type OpProcessor, revokes } from './opProcessor.ts';
 import type { RelayStore } from '@parley/model';
 import type * as Y from 'yjs';
 
@@ -42,38 +42,40 @@ export class UserOps {
     this.#d = deps;
   }
 
-  /** Schedules a scan of the user's doc for ready ops, acting as `actor`. */
-  schedule(actor: Actor): void {
+  /**
+   * Schedules a scan of the user's doc for ready ops, acting as `actor`. With `join`, called from
+   * inside a unit, the scan runs in the same batch (see `Committer.join`).
+   */
+  schedule(actor: Actor, join = false): void {
     if (this.#queued.has(actor.userId)) return;
     this.#queued.add(actor.userId);
     let current: OpEnvelope | undefined;
-    this.#d.committer
-      .run(() => {
-        this.#queued.delete(actor.userId);
-        const more = this.#scan(actor, (op) => {
-          current = op;
-        });
-        if (more) this.schedule(actor);
-      })
-      .catch((error: unknown) => {
-        this.#queued.delete(actor.userId);
-        // A bug while applying `current`: the unit was rolled back. Reject that op alone so that
-        // one poisonous intent cannot block its device forever, then go on.
-        if (!current || isParleyError(error)) return;
-        const poison = current;
-        void this.#d.committer
-          .run(() =>
-            this.#record(
-              actor.userId,
-              poison,
-              reject('INTERNAL', 'The relay failed to apply this intent.', this.#d.now()),
-            ),
-          )
-          .then(
-            () => this.schedule(actor),
-            () => undefined,
-          );
+    const work = () => {
+      this.#queued.delete(actor.userId);
+      const more = this.#scan(actor, (op) => {
+        current = op;
       });
+      if (more) this.schedule(actor);
+    };
+    (join ? this.#d.committer.join(work) : this.#d.committer.run(work)).catch((error: unknown) => {
+      this.#queued.delete(actor.userId);
+      // A bug while applying `current`: the unit was rolled back. Reject that op alone so that
+      // one poisonous intent cannot block its device forever, then go on.
+      if (!current || isParleyError(error)) return;
+      const poison = current;
+      void this.#d.committer
+        .run(() =>
+          this.#record(
+            actor.userId,
+            poison,
+            reject('INTERNAL', 'The relay failed to apply this intent.', this.#d.now()),
+          ),
+        )
+        .then(
+          () => this.schedule(actor),
+          () => undefined,
+        );
+    });
   }
 
   /**
@@ -133,7 +135,8 @@ export class UserOps {
         if (op.n <= last) {
           // A reused n (a device that lost its counter): still apply once, in arrival order.
         } else if (op.n !== last + 1) break; // wait for the missing op
-        if (applied >= OPS_PER_UNIT) return true;
+        // A revoking op starts a batch of its own (Committer.barrier): stop before it.
+        if (applied >= OPS_PER_UNIT || (applied > 0 && revokes(op.op.type))) return true;
         starting(op);
         this.#record(actor.userId, op, this.#apply(actor, op));
         last = Math.max(last, op.n);

@@ -1,0 +1,143 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createSqliteStore, type SqliteRelayStore } from '@parley/store-sqlite';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { Committer } from '../src/committer.ts';
+import { DocHost, type HostedDoc } from '../src/docHost.ts';
+
+const A = 'thread:committer-a';
+const B = 'thread:committer-b';
+
+let dir: string;
+let store: SqliteRelayStore;
+let host: DocHost;
+let commits: number[];
+let delivered: Map<string, Uint8Array[]>;
+
+const setup = (windowMs: number) => {
+  commits = [];
+  const committer = new Committer(
+    store,
+    host,
+    {
+      onCommit: (units) => commits.push(units),
+      onInternalError: () => undefined,
+    },
+    { windowMs },
+  );
+  return committer;
+};
+
+const subscribe = (name: string): HostedDoc => {
+  const hosted = host.open(name);
+  hosted.subscribers.add({
+    sessionId: 'watcher',
+    deliver: (_doc, update) => delivered.set(name, [...(delivered.get(name) ?? []), update]),
+  });
+  return hosted;
+};
+
+const set = (name: string, key: string, value: number) => () => {
+  host.open(name).doc.getMap('m').set(key, value);
+};
+
+/** What storage holds for `name`, read by a fresh host. */
+const stored = (name: string) => {
+  const doc = new Y.Doc();
+  const { snapshot, updates } = store.docs.load(name);
+  if (snapshot) Y.applyUpdate(doc, snapshot);
+  for (const u of updates) Y.applyUpdate(doc, u.update);
+  return { map: doc.getMap('m').toJSON(), rows: updates.length };
+};
+
+const deliveredMap = (name: string) => {
+  const doc = new Y.Doc();
+  for (const u of delivered.get(name) ?? []) Y.applyUpdate(doc, u);
+  return doc.getMap('m').toJSON();
+};
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'parley-committer-'));
+  store = createSqliteStore({ path: join(dir, 'relay.db') });
+  host = new DocHost({ store, now: Date.now, compactAfterUpdates: 1000 });
+  delivered = new Map();
+});
+afterEach(() => {
+  store.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('Committer', () => {
+  it('commits the units of one turn in one transaction with one update-log row per changed doc', async () => {
+    const committer = setup(0);
+    subscribe(A);
+    await Promise.all([
+      committer.run(set(A, 'x', 1)),
+      committer.run(set(A, 'y', 2)),
+      committer.run(set(B, 'z', 3)),
+      committer.run(set(A, 'w', 4)),
+    ]);
+    expect(commits).toEqual([4]);
+    expect(stored(A)).toEqual({ map: { x: 1, y: 2, w: 4 }, rows: 1 });
+    expect(stored(B)).toEqual({ map: { z: 3 }, rows: 1 });
+    expect(deliveredMap(A)).toEqual({ x: 1, y: 2, w: 4 });
+  });
+
+  it('rolls a failing unit back alone: earlier and later units of its batch on the same doc stay', async () => {
+    const committer = setup(0);
+    const before = subscribe(A);
+    const beforeDoc = before.doc;
+    const results = await Promise.allSettled([
+      committer.run(set(A, 'x', 1)),
+      committer.run(() => {
+        set(A, 'bad', 2)();
+        set(B, 'bad', 2)();
+        throw new Error('boom');
+      }),
+      committer.run(set(A, 'y', 3)),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(stored(A).map).toEqual({ x: 1, y: 3 });
+    expect(stored(B).map).toEqual({});
+    // The doc in memory was reloaded in place (holders of the HostedDoc see the new Y.Doc): it
+    // matches storage, keeps its subscriber, and the subscriber never received the rolled-back change.
+    const after = host.open(A);
+    expect(after).toBe(before);
+    expect(after.doc).not.toBe(beforeDoc);
+    expect(after.doc.getMap('m').toJSON()).toEqual({ x: 1, y: 3 });
+    expect(after.subscribers.size).toBe(1);
+    expect(deliveredMap(A)).toEqual({ x: 1, y: 3 });
+    expect(host.open(B).doc.getMap('m').toJSON()).toEqual({});
+  });
+
+  it('join runs follow-up work as another unit of the same batch', async () => {
+    const committer = setup(0);
+    let joined: Promise<void> | undefined;
+    await committer.run(() => {
+      set(A, 'x', 1)();
+      joined = committer.join(set(A, 'y', 2));
+    });
+    await joined;
+    expect(commits).toEqual([2]);
+    expect(stored(A)).toEqual({ map: { x: 1, y: 2 }, rows: 1 });
+  });
+
+  it('under load, units of the following window commit together; with no window, each turn commits', async () => {
+    const turn = () => new Promise((r) => setImmediate(r));
+    for (const [windowMs, expected] of [
+      [500, [1, 2]],
+      [0, [1, 1, 1]],
+    ] as const) {
+      const committer = setup(windowMs);
+      await committer.run(set(A, 'first', 1));
+      const second = committer.run(set(A, 'second', 2));
+      await turn();
+      await turn();
+      const third = committer.run(set(A, 'third', 3));
+      await Promise.all([second, third]);
+      expect(commits).toEqual(expected);
+    }
+  });
+});
