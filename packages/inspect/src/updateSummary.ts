@@ -68,10 +68,35 @@ export const decodeUpdateFacts = (update: Uint8Array): Omit<UpdateSummary, 'chan
 export const applyAndSummarize = (doc: Y.Doc, update: Uint8Array): UpdateSummary => {
   const facts = decodeUpdateFacts(update);
   const changed: string[] = [];
+  // A map entry holding a plain object (a message) changes as a whole: name the fields that differ.
+  const objectChanges: string[] = [];
+  const replaced = new Set<string>();
+  const observers: [Y.Map<unknown>, (e: Y.YMapEvent<unknown>) => void][] = [];
+  for (const name of [...doc.share.keys()]) {
+    // A root no one asked for by kind yet is a plain AbstractType; one holding only keys is a map.
+    const root = doc.share.get(name)!;
+    const untyped =
+      Object.getPrototypeOf(root) === Y.AbstractType.prototype && root._start === null && root._map.size > 0;
+    const type = untyped ? doc.getMap(name) : root;
+    if (!(type instanceof Y.Map)) continue;
+    const observer = (event: Y.YMapEvent<unknown>) => {
+      for (const [key, change] of event.changes.keys) {
+        const now = event.target.get(key);
+        if (change.action !== 'update' || !isObject(change.oldValue) || !isObject(now)) continue;
+        replaced.add(`${name}\n${key}`);
+        objectChanges.push(`${name}.${key}{${fieldsChanged(change.oldValue, now).join(',')}}`);
+      }
+    };
+    type.observe(observer);
+    observers.push([type, observer]);
+  }
   const listener = (tr: Y.Transaction) => {
     for (const [type, keys] of tr.changed) {
-      const named = [...keys].map((k) => k ?? '[]');
-      changed.push(`${typePath(type as Shared)}{${named.join(',')}}`);
+      const path = typePath(type as Shared);
+      const named = [...keys]
+        .filter((k) => k === null || !replaced.has(`${path}\n${k}`))
+        .map((k) => k ?? '[]');
+      if (named.length > 0) changed.push(`${path}{${named.join(',')}}`);
     }
   };
   doc.on('afterTransaction', listener);
@@ -79,9 +104,19 @@ export const applyAndSummarize = (doc: Y.Doc, update: Uint8Array): UpdateSummary
     Y.applyUpdate(doc, update);
   } finally {
     doc.off('afterTransaction', listener);
+    for (const [type, observer] of observers) type.unobserve(observer);
   }
-  return { ...facts, changed: changed.sort() };
+  return { ...facts, changed: [...changed, ...objectChanges].sort() };
 };
+
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Y.AbstractType);
+
+/** Fields whose values differ between two versions of an object (compared as JSON). */
+const fieldsChanged = (before: Record<string, unknown>, after: Record<string, unknown>): string[] =>
+  [...new Set([...Object.keys(before), ...Object.keys(after)])]
+    .filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]))
+    .sort();
 
 /** One line of text for a summary: what changed, then the struct counts. */
 export const formatUpdateSummary = (s: UpdateSummary): string => {

@@ -1,24 +1,31 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { encodeRedactedState, hiddenBefore, redactUpdate } from './redaction.ts';
-import { messagesMap, writeNewMessage } from './schema.ts';
+import { messagesMap } from './schema.ts';
 
 const SECRET = 'SECRET-ȷ-😀';
 
-/** Writes a message whose nested map holds every kind of Yjs content, each carrying `secret`. */
+/**
+ * Writes a message as a nested map (the format before messages became plain objects, still read)
+ * holding every kind of Yjs content, each carrying `secret`: redaction must hide all of it.
+ */
 const writeRichMessage = (doc: Y.Doc, id: string, seq: number, secret: string): void => {
-  writeNewMessage(doc, {
-    id,
-    seq,
-    type: 'text',
-    sender: 'alice',
-    content: secret,
-    priority: 'normal',
-    createdOn: '2026-01-01T00:00:00.000Z',
-    version: 1,
-    metadata: { note: secret },
+  const entry = new Y.Map<unknown>();
+  doc.transact(() => {
+    messagesMap(doc).set(id, entry);
+    const fields = {
+      id,
+      seq,
+      type: 'text',
+      sender: 'alice',
+      content: secret,
+      priority: 'normal',
+      createdOn: '2026-01-01T00:00:00.000Z',
+      version: 1,
+      metadata: { note: secret },
+    };
+    for (const [k, v] of Object.entries(fields)) entry.set(k, v);
   });
-  const entry = messagesMap(doc).get(id)!;
   doc.transact(() => {
     const text = new Y.Text();
     entry.set('rich', text);
@@ -55,7 +62,7 @@ const writeRichMessage = (doc: Y.Doc, id: string, seq: number, secret: string): 
 
 /** The parts of a rich message that can be compared across docs. */
 const snapshot = (doc: Y.Doc, id: string) => {
-  const entry = messagesMap(doc).get(id);
+  const entry = messagesMap(doc).get(id) as Y.Map<unknown> | undefined;
   if (entry === undefined) return undefined;
   return {
     content: entry.get('content'),
