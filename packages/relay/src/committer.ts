@@ -172,7 +172,12 @@ export class Committer {
         this.#hooks.onInternalError?.(error);
       }
     }
-    this.#host.flush();
+    try {
+      this.#host.flush();
+    } catch (error) {
+      // Delivery is after the commit: a failure here must not keep the units from resolving.
+      this.#hooks.onInternalError?.(error);
+    }
     units.forEach((unit, i) => {
       const o = outcomes[i]!;
       if (o.ok) unit.resolve(o.value);

@@ -147,9 +147,10 @@ export class DocHost {
 
   #log(hosted: HostedDoc, updates: Uint8Array[]): void {
     if (updates.length === 0 || this.#docs.get(hosted.name) !== hosted) return; // dropped (thread deleted)
-    const update = updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates);
-    hosted.lastLogId = this.#opts.store.docs.append(hosted.name, update);
-    hosted.logCount++;
+    for (const update of merged(updates)) {
+      hosted.lastLogId = this.#opts.store.docs.append(hosted.name, update);
+      hosted.logCount++;
+    }
   }
 
   /**
@@ -188,10 +189,9 @@ export class DocHost {
       // One origin for all: deliver the merge once, skipping that origin; otherwise one by one.
       const origins = new Set(pending.map((p) => p.origin));
       if (origins.size === 1) {
-        const update =
-          pending.length === 1 ? pending[0]!.update : Y.mergeUpdates(pending.map((p) => p.update));
         const origin = pending[0]!.origin;
-        for (const s of hosted.subscribers) if (s.sessionId !== origin) s.deliver(hosted, update);
+        for (const update of merged(pending.map((p) => p.update)))
+          for (const s of hosted.subscribers) if (s.sessionId !== origin) s.deliver(hosted, update);
       } else {
         for (const p of pending)
           for (const s of hosted.subscribers) if (s.sessionId !== p.origin) s.deliver(hosted, p.update);
@@ -270,3 +270,17 @@ export class DocHost {
     for (const hosted of [...this.#docs.values()]) this.unload(hosted);
   }
 }
+
+/**
+ * `updates` as one merged update, or as they are when Yjs cannot merge them: a client's update
+ * that `applyUpdate` accepted can still make `mergeUpdates` throw (fuzzing found varints it reads
+ * differently), and it must not fail the other units of its batch.
+ */
+const merged = (updates: Uint8Array[]): Uint8Array[] => {
+  if (updates.length <= 1) return updates;
+  try {
+    return [Y.mergeUpdates(updates)];
+  } catch {
+    return updates;
+  }
+};
