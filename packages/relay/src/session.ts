@@ -322,7 +322,7 @@ export class SyncSession {
       }
       const update = sub.access.hidden
         ? this.#hub.redactState(hosted, sub.access.hidden, msg.stateVector)
-        : Y.encodeStateAsUpdate(hosted.doc, msg.stateVector);
+        : this.#hub.host.stateAsUpdate(hosted, msg.stateVector);
       this.#sendSync(docName, syncStep2Payload(update));
       this.#hub.metrics.syncBytesOut?.(update.length);
       return;

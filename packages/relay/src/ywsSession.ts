@@ -88,7 +88,7 @@ export class YwsSession {
     if (msg.step === SyncStep.Step1) {
       const update = this.#access.hidden
         ? this.#hub.redactState(this.#hosted, this.#access.hidden, msg.stateVector)
-        : Y.encodeStateAsUpdate(this.#hosted.doc, msg.stateVector);
+        : this.#hub.host.stateAsUpdate(this.#hosted, msg.stateVector);
       this.#send(YWS.sync, syncStep2Payload(update));
       return;
     }

@@ -141,3 +141,20 @@ describe('Committer', () => {
     }
   });
 });
+
+describe('DocHost.stateAsUpdate', () => {
+  it('answers a repeated state vector from cache until the doc changes, then afresh', async () => {
+    const committer = setup(0);
+    await committer.run(set(A, 'x', 1));
+    const hosted = host.open(A);
+    const empty = Y.encodeStateVector(new Y.Doc());
+    const first = host.stateAsUpdate(hosted, empty);
+    expect(host.stateAsUpdate(hosted, empty)).toBe(first);
+    await committer.run(set(A, 'y', 2));
+    const second = host.stateAsUpdate(hosted, empty);
+    expect(second).not.toBe(first);
+    const reader = new Y.Doc();
+    Y.applyUpdate(reader, second);
+    expect(reader.getMap('m').toJSON()).toEqual({ x: 1, y: 2 });
+  });
+});
