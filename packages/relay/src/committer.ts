@@ -1,3 +1,4 @@
+import { performance as nodePerformance } from 'node:perf_hooks';
 import type { RelayStore } from '@parley/model';
 import { ParleyError } from '@parley/protocol';
 import type { DocHost } from './docHost.ts';
@@ -20,13 +21,18 @@ export interface CommitterHooks {
 
 export interface CommitterOptions {
   /**
-   * Group commit: a batch that would start less than this many ms after the previous one began
-   * waits until then, so that a busy relay commits (and delivers) at most once per window, the
-   * units of the window together. A quiet relay commits at the end of the turn, as before.
-   * 0 commits every turn. Default 4.
+   * Group commit: while the relay is busy (its event loop was busy more than `busyShare` of the
+   * last ~50 ms, `nodePerformance.eventLoopUtilization`), a batch that would start less than this many ms after the previous one waits
+   * until then, so that its units share one commit and one delivery per subscriber. A quiet relay
+   * commits at the end of the turn. 0 commits every turn. Default 10.
    */
   readonly windowMs?: number;
+  /** Event-loop utilization (0–1) above which the window applies; 0: always. Default 0.2. */
+  readonly busyShare?: number;
 }
+
+/** How often the event loop's utilization is sampled to decide whether the relay is busy, in ms. */
+const BUSY_SAMPLE_MS = 50;
 
 /**
  * Runs every change to docs and tables as a unit inside one SQLite transaction per batch: units
@@ -48,13 +54,18 @@ export class Committer {
   #unitIndex = -1;
   #afterCommit: (() => void)[] = [];
   #lastBatchAt = Number.NEGATIVE_INFINITY;
+  readonly #busyShare: number;
+  #elu = nodePerformance.eventLoopUtilization();
+  #eluAt = Number.NEGATIVE_INFINITY;
+  #busy = false;
   #closed = false;
 
   constructor(store: RelayStore, host: DocHost, hooks: CommitterHooks = {}, options: CommitterOptions = {}) {
     this.#store = store;
     this.#host = host;
     this.#hooks = hooks;
-    this.#windowMs = options.windowMs ?? 4;
+    this.#windowMs = options.windowMs ?? 10;
+    this.#busyShare = options.busyShare ?? 0.2;
   }
 
   /** Queues `work` to run inside the next batch's transaction; resolves with its value after commit. */
@@ -97,8 +108,20 @@ export class Committer {
 
   #schedule(): void {
     if (this.#scheduled !== undefined || this.#running) return;
-    const wait = this.#lastBatchAt + this.#windowMs - performance.now();
+    const now = performance.now();
+    const wait = this.#isBusy(now) ? this.#lastBatchAt + this.#windowMs - now : 0;
     this.#scheduled = wait > 0 ? setTimeout(() => this.drain(), wait) : setImmediate(() => this.drain());
+  }
+
+  #isBusy(now: number): boolean {
+    if (this.#busyShare <= 0) return true;
+    if (now - this.#eluAt >= BUSY_SAMPLE_MS) {
+      const sample = nodePerformance.eventLoopUtilization(this.#elu);
+      this.#elu = nodePerformance.eventLoopUtilization();
+      this.#eluAt = now;
+      this.#busy = sample.utilization > this.#busyShare;
+    }
+    return this.#busy;
   }
 
   /** Runs everything queued now (also used at shutdown). */

@@ -102,7 +102,7 @@ export const createRelay = (options: RelayOptions): Relay => {
     store,
     host,
     { onInternalError, onCommit: metrics.commit },
-    { windowMs: options.commitWindowMs ?? 4 },
+    { windowMs: options.commitWindowMs ?? 10 },
   );
   const sinks: RelaySignals[] = [];
   const txSinks: RelaySignals[] = [];

@@ -20,7 +20,13 @@ import type { DocSubscriber, HostedDoc } from './docHost.ts';
 import type { SessionHub } from './hub.ts';
 import { TokenBucket } from './rateLimit.ts';
 import type { SessionLimits } from './sessionLimits.ts';
-import { readSyncMessage, syncStep1Payload, syncStep2Payload, syncUpdatePayload } from './syncMessages.ts';
+import {
+  isSaneUpdate,
+  readSyncMessage,
+  syncStep1Payload,
+  syncStep2Payload,
+  syncUpdatePayload,
+} from './syncMessages.ts';
 
 /** The socket under a session (a `ws` WebSocket, or a test double behind this interface). */
 export interface SessionTransport {
@@ -336,6 +342,11 @@ export class SyncSession {
     const actor = this.claims!;
     this.#hub.committer
       .run(() => {
+        if (!isSaneUpdate(msg.update))
+          throw new ParleyError(
+            'INVALID_UPDATE',
+            'The update names a client id or clock Yjs never generates.',
+          );
         try {
           Y.applyUpdate(sub.hosted.doc, msg.update, this.id);
         } catch {

@@ -2,6 +2,7 @@ import { MessageType, SyncStep } from '@parley/protocol';
 import { encodeFrame } from '@parley/protocol';
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
+import * as Y from 'yjs';
 
 /** A decoded y-protocols sync message. */
 export type SyncMessage =
@@ -40,3 +41,28 @@ export const syncUpdatePayload = (update: Uint8Array): Uint8Array => syncPayload
 /** A whole multiplexed Sync frame carrying an update for `docName`. */
 export const syncUpdateFrame = (docName: string, update: Uint8Array): Uint8Array =>
   encodeFrame({ docName, type: MessageType.Sync, payload: syncUpdatePayload(update) });
+
+/** Largest client id Yjs generates (a random uint32); larger ones only come from forged updates. */
+const MAX_CLIENT_ID = 0xffff_ffff;
+
+/**
+ * Whether a client's update is safe to apply: every struct and deletion names a uint32 client and
+ * a safe-integer clock. Yjs applies an update with a client id above 2^53 without complaint, and
+ * the doc then fails to encode ("Integer out of Range") for every later sync and compaction, which
+ * fuzzing did to a user doc. Never throws.
+ */
+export const isSaneUpdate = (update: Uint8Array): boolean => {
+  try {
+    const { structs, ds } = Y.decodeUpdate(update);
+    for (const s of structs) {
+      if (s.id.client > MAX_CLIENT_ID || !Number.isSafeInteger(s.id.clock + s.length)) return false;
+    }
+    for (const [client, ranges] of ds.clients) {
+      if (client > MAX_CLIENT_ID) return false;
+      for (const r of ranges) if (!Number.isSafeInteger(r.clock + r.len)) return false;
+    }
+    return true;
+  } catch {
+    return false;
+  }
+};

@@ -9,7 +9,13 @@ import type { DocSubscriber, HostedDoc } from './docHost.ts';
 import type { SessionHub } from './hub.ts';
 import { TokenBucket } from './rateLimit.ts';
 import type { SessionTransport } from './session.ts';
-import { readSyncMessage, syncStep1Payload, syncStep2Payload, syncUpdatePayload } from './syncMessages.ts';
+import {
+  isSaneUpdate,
+  readSyncMessage,
+  syncStep1Payload,
+  syncStep2Payload,
+  syncUpdatePayload,
+} from './syncMessages.ts';
 
 /** y-websocket message types (first varUint of every message). */
 const YWS = { sync: 0, awareness: 1, auth: 2, queryAwareness: 3 } as const;
@@ -99,6 +105,11 @@ export class YwsSession {
     const claims = this.claims;
     this.#hub.committer
       .run(() => {
+        if (!isSaneUpdate(msg.update))
+          throw new ParleyError(
+            'INVALID_UPDATE',
+            'The update names a client id or clock Yjs never generates.',
+          );
         try {
           Y.applyUpdate(this.#hosted.doc, msg.update, this.id);
         } catch {

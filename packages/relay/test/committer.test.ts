@@ -16,7 +16,7 @@ let host: DocHost;
 let commits: number[];
 let delivered: Map<string, Uint8Array[]>;
 
-const setup = (windowMs: number) => {
+const setup = (windowMs: number, busyShare = 0) => {
   commits = [];
   const committer = new Committer(
     store,
@@ -25,7 +25,7 @@ const setup = (windowMs: number) => {
       onCommit: (units) => commits.push(units),
       onInternalError: () => undefined,
     },
-    { windowMs },
+    { windowMs, busyShare },
   );
   return committer;
 };

@@ -9,6 +9,7 @@ import {
   writeOp,
 } from '@parley/model';
 import { encodeControl, encodeFrame, errorCodes, httpStatusOf, MessageType } from '@parley/protocol';
+import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
@@ -310,6 +311,31 @@ describe('fuzzing the relay', () => {
       for (const u of stored) Y.applyUpdate(reloaded, u.update);
     }, `seed ${SEED}: stored user doc does not load`).not.toThrow();
     await assertHealthy('Yjs updates');
+  });
+
+  it('an update naming a client id beyond 2^53 is refused, and the user doc keeps syncing', async () => {
+    // Found by this suite: Yjs applies it without complaint, then the doc cannot be encoded again.
+    const poison = new Uint8Array(
+      readFileSync(new URL('./fixtures/unsafe-client-id.update', import.meta.url)),
+    );
+    const probe = new Y.Doc();
+    Y.applyUpdate(probe, poison);
+    expect(() => Y.encodeStateAsUpdate(probe)).toThrow(/Integer out of Range/);
+    const user = 'poison-target'; // a fresh user doc: the forged struct would stay pending in it
+    const frame = encodeFrame({
+      docName: userDocName(user),
+      type: MessageType.Sync,
+      payload: syncPayload(2, poison),
+    });
+    const first = await connect(user);
+    first.sendRaw(frame);
+    await first.until(() => first.errors.length > 0);
+    expect(first.errors.map((e) => e.code)).toEqual(['INVALID_UPDATE']);
+    first.close();
+    // A fresh sync of the same user doc still answers (subscribe waits for the relay's step 2).
+    const again = await connect(user);
+    again.close();
+    await assertHealthy('an unsafe client id');
   });
 
   it('hostile op payloads written into a user doc each end with a result, none stuck', async () => {
