@@ -27,7 +27,7 @@ export interface CommitterOptions {
    * commits at the end of the turn. 0 commits every turn. Default 10.
    */
   readonly windowMs?: number;
-  /** Event-loop utilization (0–1) above which the window applies; 0: always. Default 0.2. */
+  /** Event-loop utilization (0–1) above which the window applies; 0: always. Default 0.1. */
   readonly busyShare?: number;
 }
 
@@ -65,7 +65,7 @@ export class Committer {
     this.#host = host;
     this.#hooks = hooks;
     this.#windowMs = options.windowMs ?? 10;
-    this.#busyShare = options.busyShare ?? 0.2;
+    this.#busyShare = options.busyShare ?? 0.1;
   }
 
   /** Queues `work` to run inside the next batch's transaction; resolves with its value after commit. */
