@@ -92,8 +92,9 @@ export class Committer {
 
   /**
    * Inside a unit, before it changes anything: makes it the first unit of its batch. When earlier
-   * units ran in this batch, the unit is moved to the front of the next batch instead (the call
-   * throws; the unit runs again from the start). A unit that revokes access calls this:
+   * units ran in this batch, the batch ends before it and it opens the next one, followed by the
+   * units that were queued after it, in order (the call throws; the unit runs again from the
+   * start). A unit that revokes access calls this:
    * revocations run before a batch's deliveries, so without it the earlier units' changes would
    * never reach the members being revoked.
    */
@@ -144,7 +145,7 @@ export class Committer {
         // `units` grows while it runs when a unit joins follow-up work to the batch.
         for (let i = 0; i < units.length; i++) {
           const unit = units[i]!;
-          this.#unitIndex = i - deferred.length;
+          this.#unitIndex = i;
           this.#host.beginTracking();
           const afterMark = this.#afterCommit.length;
           try {
@@ -155,9 +156,10 @@ export class Committer {
             this.#host.reload(this.#host.endTracking(), true);
             this.#afterCommit.length = afterMark;
             if (error === DEFER) {
-              deferred.push(unit);
-              outcomes.push({ ok: false, value: DEFER });
-              continue;
+              // The batch ends before this unit; it and every later unit keep their order and
+              // open the next batch (a later unit must not commit before an earlier one).
+              deferred.push(...units.splice(i));
+              break;
             }
             if (!(error instanceof ParleyError)) this.#hooks.onInternalError?.(error);
             outcomes.push({ ok: false, value: error });
@@ -177,13 +179,14 @@ export class Committer {
       this.#afterCommit = [];
       const failure = new ParleyError('INTERNAL', 'The change could not be stored.');
       for (const unit of units) unit.reject(failure);
+      if (deferred.length > 0) this.#queue = [...deferred, ...this.#queue];
       if (this.#queue.length > 0) this.#schedule();
       return;
     }
     this.#running = undefined;
     this.#unitIndex = -1;
     if (deferred.length > 0) this.#queue = [...deferred, ...this.#queue];
-    this.#hooks.onCommit?.(units.length - deferred.length, performance.now() - started);
+    this.#hooks.onCommit?.(units.length, performance.now() - started);
     // After-commit work first: revocations must land before this batch's updates are delivered,
     // so a member removed in this batch receives nothing sent after the removal.
     const after = this.#afterCommit;
@@ -204,7 +207,7 @@ export class Committer {
     units.forEach((unit, i) => {
       const o = outcomes[i]!;
       if (o.ok) unit.resolve(o.value);
-      else if (o.value !== DEFER) unit.reject(o.value);
+      else unit.reject(o.value);
     });
     if (this.#queue.length > 0) this.#schedule();
   }

@@ -124,6 +124,26 @@ describe('Committer', () => {
     expect(stored(A)).toEqual({ map: { x: 1, y: 2 }, rows: 1 });
   });
 
+  it('barrier ends the batch before a unit that is not first; it and the later units follow in order', async () => {
+    const committer = setup(0);
+    const order: string[] = [];
+    const unit =
+      (name: string, barrier = false) =>
+      () => {
+        if (barrier) committer.barrier();
+        order.push(name);
+        set(A, name, order.length)();
+      };
+    await Promise.all([
+      committer.run(unit('a')),
+      committer.run(unit('revoke', true)),
+      committer.run(unit('b')),
+    ]);
+    expect(order).toEqual(['a', 'revoke', 'b']);
+    expect(commits).toEqual([1, 2]);
+    expect(stored(A)).toEqual({ map: { a: 1, revoke: 2, b: 3 }, rows: 2 });
+  });
+
   it('under load, units of the following window commit together; with no window, each turn commits', async () => {
     const turn = () => new Promise((r) => setImmediate(r));
     for (const [windowMs, expected] of [
