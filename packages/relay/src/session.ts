@@ -21,7 +21,7 @@ import type { SessionHub } from './hub.ts';
 import { TokenBucket } from './rateLimit.ts';
 import type { SessionLimits } from './sessionLimits.ts';
 import {
-  isSaneUpdate,
+  applyClientUpdate,
   readSyncMessage,
   syncStep1Payload,
   syncStep2Payload,
@@ -342,16 +342,7 @@ export class SyncSession {
     const actor = this.claims!;
     this.#hub.committer
       .run(() => {
-        if (!isSaneUpdate(msg.update))
-          throw new ParleyError(
-            'INVALID_UPDATE',
-            'The update names a client id or clock Yjs never generates.',
-          );
-        try {
-          Y.applyUpdate(sub.hosted.doc, msg.update, this.id);
-        } catch {
-          throw new ParleyError('INVALID_UPDATE', 'The update could not be applied.');
-        }
+        applyClientUpdate(sub.hosted.doc, msg.update, this.id);
         // The intents it carries are applied in the same batch: one commit per message, not two.
         this.#hub.userOps.schedule(actor, true);
       })

@@ -1,4 +1,4 @@
-import { MessageType, SyncStep } from '@parley/protocol';
+import { MessageType, ParleyError, SyncStep } from '@parley/protocol';
 import { encodeFrame } from '@parley/protocol';
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
@@ -65,4 +65,23 @@ export const isSaneUpdate = (update: Uint8Array): boolean => {
   } catch {
     return false;
   }
+};
+
+/**
+ * Applies a client's update to a hosted doc, or throws INVALID_UPDATE (inside a committer unit,
+ * which then rolls back and reloads the doc). The full `isSaneUpdate` decode runs only when the
+ * update brought a new client or left something pending — where a forged id or clock shows —
+ * so a device's routine update costs no second decode (it was 3 % of the relay's CPU in W1).
+ */
+export const applyClientUpdate = (doc: Y.Doc, update: Uint8Array, origin: string): void => {
+  const clients = doc.store.clients.size;
+  try {
+    Y.applyUpdate(doc, update, origin);
+  } catch {
+    throw new ParleyError('INVALID_UPDATE', 'The update could not be applied.');
+  }
+  const unusual =
+    doc.store.clients.size !== clients || doc.store.pendingStructs !== null || doc.store.pendingDs !== null;
+  if (unusual && !isSaneUpdate(update))
+    throw new ParleyError('INVALID_UPDATE', 'The update names a client id or clock Yjs never generates.');
 };

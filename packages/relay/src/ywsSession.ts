@@ -10,7 +10,7 @@ import type { SessionHub } from './hub.ts';
 import { TokenBucket } from './rateLimit.ts';
 import type { SessionTransport } from './session.ts';
 import {
-  isSaneUpdate,
+  applyClientUpdate,
   readSyncMessage,
   syncStep1Payload,
   syncStep2Payload,
@@ -105,16 +105,7 @@ export class YwsSession {
     const claims = this.claims;
     this.#hub.committer
       .run(() => {
-        if (!isSaneUpdate(msg.update))
-          throw new ParleyError(
-            'INVALID_UPDATE',
-            'The update names a client id or clock Yjs never generates.',
-          );
-        try {
-          Y.applyUpdate(this.#hosted.doc, msg.update, this.id);
-        } catch {
-          throw new ParleyError('INVALID_UPDATE');
-        }
+        applyClientUpdate(this.#hosted.doc, msg.update, this.id);
       })
       .then(
         () => this.#hub.userOps.schedule(claims),

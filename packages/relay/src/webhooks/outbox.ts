@@ -19,6 +19,8 @@ export interface WebhookOutbox {
   reload(): void;
   /** The cached subscription with this id. */
   subscription(id: string): WebhookSubscriptionRow | undefined;
+  /** Whether any subscription exists (else no event is enqueued). */
+  readonly active: boolean;
 }
 
 /**
@@ -69,5 +71,12 @@ export const createWebhookOutbox = (options: WebhookOutboxOptions): WebhookOutbo
     };
   }
 
-  return { signals, reload, subscription: (id) => byId.get(id) };
+  return {
+    signals,
+    reload,
+    subscription: (id) => byId.get(id),
+    get active() {
+      return subscriptions.length > 0;
+    },
+  };
 };

@@ -66,7 +66,11 @@ export const createWebhooks = (options: WebhooksOptions): Webhooks => {
   });
   worker.start();
   const kick: RelaySignals = {};
-  for (const name of SIGNAL_NAMES) (kick as Record<string, () => void>)[name] = () => worker.kick();
+  // Without subscriptions nothing was enqueued: do not claim (a query per message in bench W1).
+  for (const name of SIGNAL_NAMES)
+    (kick as Record<string, () => void>)[name] = () => {
+      if (outbox.active) worker.kick();
+    };
   const routes = createWebhookRoutes({
     store,
     now,
