@@ -2,6 +2,9 @@ import type { DocRef, RelayStore } from '@parley/model';
 import { requireDocName } from '@parley/model';
 import * as Y from 'yjs';
 
+/** The `stateAsUpdate` cache key of an empty state vector (a new reader). */
+const EMPTY_STATE_VECTOR = '\u0000';
+
 /** Transaction origin for updates applied while loading from storage (never re-logged). */
 const LOAD = Symbol('load');
 
@@ -95,6 +98,8 @@ export class DocHost {
     );
     hosted.logCount = updates.length;
     hosted.lastLogId = updates.at(-1)?.id ?? hosted.lastLogId;
+    // A compacted doc's snapshot is its whole state: the first full sync answer costs no encoding.
+    if (snapshot && updates.length === 0) this.#states.set(doc, new Map([[EMPTY_STATE_VECTOR, snapshot]]));
     doc.on('update', (update: Uint8Array, origin: unknown) => {
       if (origin === LOAD) return;
       this.#states.delete(doc);

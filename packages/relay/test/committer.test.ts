@@ -177,4 +177,20 @@ describe('DocHost.stateAsUpdate', () => {
     Y.applyUpdate(reader, second);
     expect(reader.getMap('m').toJSON()).toEqual({ x: 1, y: 2 });
   });
+
+  it('answers a new reader of a compacted doc with the stored snapshot, and afresh after a change', async () => {
+    const committer = setup(0);
+    await committer.run(set(A, 'x', 1));
+    host.compact(host.open(A));
+    const other = new DocHost({ store, now: Date.now, compactAfterUpdates: 1000 });
+    const loaded = other.open(A);
+    const empty = Y.encodeStateVector(new Y.Doc());
+    expect(Buffer.from(other.stateAsUpdate(loaded, empty))).toEqual(
+      Buffer.from(store.docs.load(A).snapshot!),
+    );
+    loaded.doc.getMap('m').set('y', 2); // outside a unit: logged at once
+    const reader = new Y.Doc();
+    Y.applyUpdate(reader, other.stateAsUpdate(loaded, empty));
+    expect(reader.getMap('m').toJSON()).toEqual({ x: 1, y: 2 });
+  });
 });
