@@ -134,18 +134,28 @@ export class ChatClient {
 
   // ---- Parley extensions ------------------------------------------------------------------------
 
-  /** Where a message stands on this client, looked up in every thread. */
-  status(
-    messageId: string,
-  ): { threadId: string; status: MessageStatus; error?: { code: string; message: string } } | undefined {
+  /**
+   * Where a message stands on this client, looked up in every thread; `sequenceId` once the relay
+   * accepted it (kept even after the thread's local copy is gone, e.g. when the user left).
+   */
+  status(messageId: string):
+    | {
+        threadId: string;
+        status: MessageStatus;
+        sequenceId?: string;
+        error?: { code: string; message: string };
+      }
+    | undefined {
     const ops = this.#core.view().ops;
     for (const s of [...ops.all].reverse()) {
       const op = s.envelope.op;
       if (op.type !== 'sendMessage' || op.messageId !== messageId) continue;
       const latest = ops.sendOf(op.threadId, messageId) ?? s;
+      const seq = latest.result?.status === 'accepted' ? latest.result.seq : undefined;
       return {
         threadId: op.threadId,
         status: latest.status,
+        ...(seq !== undefined ? { sequenceId: String(seq) } : {}),
         ...(latest.error ? { error: latest.error } : {}),
       };
     }

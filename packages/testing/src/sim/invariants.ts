@@ -135,7 +135,9 @@ export const checkInvariants = async (input: InvariantInput): Promise<InvariantR
       const local = (await collect(device.client.getChatThreadClient(m.threadId).listMessages())).find(
         (x) => x.id === m.id,
       );
-      const seq = Number(local?.sequenceId || Number.NaN);
+      // The seq from the local copy, or from the relay's result when the copy is gone (the
+      // sender left the thread since).
+      const seq = Number(local?.sequenceId || status.sequenceId || Number.NaN);
       if (!(seq < oldestSeen))
         throw new Error(
           `accepted message ${m.id} (seq ${seq}) of thread ${m.threadId} is missing from the relay`,

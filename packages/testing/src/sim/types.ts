@@ -47,7 +47,7 @@ export interface SimClient {
   getChatThreadClient(threadId: string): SimThreadClient;
   listChatThreads(): AsyncIterable<{ readonly id: string }>;
   deleteChatThread(threadId: string): Promise<void>;
-  status(messageId: string): { status: string; error?: { code: string } } | undefined;
+  status(messageId: string): { status: string; sequenceId?: string; error?: { code: string } } | undefined;
   whenSettled(timeoutMs?: number): Promise<void>;
   connect(): void;
   disconnect(): void;
