@@ -1,5 +1,5 @@
 import { type DocRef, redactUpdate } from '@parley/model';
-import { closeCodeOf, type ErrorCode, type MessageType, ParleyError, SyncStep } from '@parley/protocol';
+import { closeCodeOf, type ErrorCode, type MessageType, SyncStep } from '@parley/protocol';
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import * as Y from 'yjs';
@@ -106,11 +106,10 @@ export class YwsSession {
     this.#hub.committer
       .run(() => {
         applyClientUpdate(this.#hosted.doc, msg.update, this.id);
+        // As on /v1/sync: the intents it carries are applied in the same batch.
+        this.#hub.userOps.schedule(claims, true);
       })
-      .then(
-        () => this.#hub.userOps.schedule(claims),
-        () => this.#permissionDenied('The update could not be applied.'),
-      );
+      .catch(() => this.#permissionDenied('The update could not be applied.'));
   }
 
   #deliver(hosted: HostedDoc, update: Uint8Array): void {
