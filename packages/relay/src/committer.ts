@@ -3,7 +3,7 @@ import type { RelayStore } from '@parley/model';
 import { ParleyError } from '@parley/protocol';
 import type { DocHost } from './docHost.ts';
 
-/** Thrown by `barrier()` to move a unit to the front of the next batch. */
+/** Thrown by `barrier()`: the batch ends before the unit, which opens the next one. */
 const DEFER = Symbol('defer');
 
 interface Unit {
@@ -22,9 +22,9 @@ export interface CommitterHooks {
 export interface CommitterOptions {
   /**
    * Group commit: while the relay is busy (its event loop was busy more than `busyShare` of the
-   * last ~50 ms, `nodePerformance.eventLoopUtilization`), a batch that would start less than this many ms after the previous one waits
-   * until then, so that its units share one commit and one delivery per subscriber. A quiet relay
-   * commits at the end of the turn. 0 commits every turn. Default 10.
+   * last ~50 ms, by `eventLoopUtilization`), a batch that would start less than this many ms after
+   * the previous one waits until then, so that its units share one commit and one delivery per
+   * subscriber. A quiet relay commits at the end of the turn. 0 commits every turn. Default 10.
    */
   readonly windowMs?: number;
   /** Event-loop utilization (0–1) above which the window applies; 0: always. Default 0.1. */
@@ -47,7 +47,8 @@ export class Committer {
   readonly #hooks: CommitterHooks;
   readonly #windowMs: number;
   #queue: Unit[] = [];
-  #scheduled: ReturnType<typeof setTimeout> | ReturnType<typeof setImmediate> | undefined;
+  /** Cancels the scheduled drain, while one is scheduled. */
+  #scheduled: (() => void) | undefined;
   /** The batch being run, while `drain` runs it: `join` appends to it. */
   #running: Unit[] | undefined;
   /** Index of the running unit in its batch. */
@@ -94,9 +95,8 @@ export class Committer {
    * Inside a unit, before it changes anything: makes it the first unit of its batch. When earlier
    * units ran in this batch, the batch ends before it and it opens the next one, followed by the
    * units that were queued after it, in order (the call throws; the unit runs again from the
-   * start). A unit that revokes access calls this:
-   * revocations run before a batch's deliveries, so without it the earlier units' changes would
-   * never reach the members being revoked.
+   * start). A unit that revokes access calls this: revocations run before a batch's deliveries,
+   * so without it the earlier units' changes would never reach the members being revoked.
    */
   barrier(): void {
     if (this.#unitIndex > 0) throw DEFER;
@@ -111,7 +111,13 @@ export class Committer {
     if (this.#scheduled !== undefined || this.#running) return;
     const now = performance.now();
     const wait = this.#isBusy(now) ? this.#lastBatchAt + this.#windowMs - now : 0;
-    this.#scheduled = wait > 0 ? setTimeout(() => this.drain(), wait) : setImmediate(() => this.drain());
+    if (wait > 0) {
+      const timer = setTimeout(() => this.drain(), wait);
+      this.#scheduled = () => clearTimeout(timer);
+    } else {
+      const immediate = setImmediate(() => this.drain());
+      this.#scheduled = () => clearImmediate(immediate);
+    }
   }
 
   #isBusy(now: number): boolean {
@@ -127,11 +133,8 @@ export class Committer {
 
   /** Runs everything queued now (also used at shutdown). */
   drain(): void {
-    if (this.#scheduled !== undefined) {
-      clearTimeout(this.#scheduled as ReturnType<typeof setTimeout>);
-      clearImmediate(this.#scheduled as ReturnType<typeof setImmediate>);
-      this.#scheduled = undefined;
-    }
+    this.#scheduled?.();
+    this.#scheduled = undefined;
     const units = this.#queue;
     this.#queue = [];
     if (units.length === 0 || this.#running) return;

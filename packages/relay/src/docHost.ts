@@ -125,7 +125,7 @@ export class DocHost {
     return this.#docs.get(name);
   }
 
-  /** Starts recording which docs change, for `discardTouched`. */
+  /** Starts recording which docs the unit changes, for `reload` when it fails. */
   beginTracking(): void {
     this.#touched = new Map();
     this.#unitMarks.clear();
@@ -163,9 +163,10 @@ export class DocHost {
 
   /**
    * After a failed (rolled back) unit or batch: the in-memory docs hold changes storage does not,
-   * so reload them from storage (in place: the HostedDoc stays, its Y.Doc is replaced). `docs` maps each to how many of
-   * its pending deliveries to keep (earlier units'). For a unit inside a batch (`withinBatch`), the
-   * earlier units' updates of those docs are logged first, so the reload includes them.
+   * so reload them from storage, in place: the HostedDoc stays, its Y.Doc is replaced. `docs` maps
+   * each to how many of its pending deliveries to keep (earlier units'). For a unit inside a batch
+   * (`withinBatch`), the earlier units' updates of those docs are logged first, so the reload
+   * includes them.
    */
   reload(docs: Map<HostedDoc, number>, withinBatch = false): void {
     for (const [hosted, keepPending] of docs) {
