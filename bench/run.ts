@@ -5,7 +5,7 @@
  * `--size smoke` runs everything at a tiny size (the CI smoke test); `--profile DIR` writes a CPU
  * profile of Parley's relay per W1 size into DIR and prints its top functions.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import type { ServerKind } from './clients/conn.ts';
 import { formatProfile, summarizeProfile } from './lib/profile.ts';
@@ -27,9 +27,16 @@ const sizeName = (flag('--size') ?? 'full') as keyof typeof sizeTable;
 const only = flag('--only')?.split(',');
 const base: BenchSizes = sizeTable[sizeName];
 // `--only parley,raw` runs just those servers (for quick iterations; ratios need the others).
-const S: BenchSizes = only ? { ...base, kinds: base.kinds.filter((k) => only.includes(k)) } : base;
+const S0: BenchSizes = only ? { ...base, kinds: base.kinds.filter((k) => only.includes(k)) } : base;
+// `--n 2,20` runs W1 at just those member counts.
+const nOnly = flag('--n')?.split(',').map(Number);
+const S: BenchSizes = nOnly ? { ...S0, w1: { ...S0.w1, sizes: S0.w1.sizes.filter((n) => nOnly.includes(n)) } } : S0;
 const profileDir = flag('--profile');
-if (profileDir) process.env.BENCH_PROFILE_DIR = profileDir;
+if (profileDir) {
+  // The server writes its profile here; a missing directory would fail that write at the end.
+  mkdirSync(profileDir, { recursive: true });
+  process.env.BENCH_PROFILE_DIR = profileDir;
+}
 const picked = args.filter((a) => /^W[1-6]$/i.test(a)).map((a) => a.toUpperCase());
 const want = (w: string) => picked.length === 0 || picked.includes(w);
 

@@ -116,6 +116,11 @@ export interface RelayOptions {
    * delivered) at most once per window, in ms (default 10); a quiet relay commits at the end of
    * each event-loop turn. 0: every turn. */
   readonly commitWindowMs?: number;
+  /** Read receipts in threads with at least `receiptPaceMinSubscribers` (default 32) head
+   * subscribers are delivered at most once per window per thread, merged, in ms (default 250; the
+   * first after a quiet spell at once). 0: every receipt is delivered with its commit. */
+  readonly receiptPaceMs?: number;
+  readonly receiptPaceMinSubscribers?: number;
   /** Awareness fan-out window per thread in ms (default 250: at most 4 batches a second). */
   readonly awarenessWindowMs?: number;
   /** Errors that are not ParleyErrors (bugs, storage failures); default: console.error. */

@@ -26,13 +26,36 @@ export interface HostedDoc {
   lastLogId: number;
   lastUsed: number;
   /** Committed-but-not-yet-delivered updates, with the session that caused each (not echoed to it). */
-  pending: { update: Uint8Array; origin: string | undefined }[];
+  pending: PendingUpdate[];
+  /** Committed updates whose delivery is paced (see `DocHostOptions.pace`), oldest first. */
+  held: PendingUpdate[];
+  /** When the doc's updates were last delivered (`performance.now()`), for pacing. */
+  deliveredAt: number;
+  /** Delivers `held`, while a paced delivery is scheduled. */
+  heldTimer: ReturnType<typeof setTimeout> | undefined;
+}
+
+interface PendingUpdate {
+  readonly update: Uint8Array;
+  readonly origin: string | undefined;
+  /** Made inside `DocHost.paced`: its delivery may wait for the doc's next paced delivery. */
+  readonly paced: boolean;
+}
+
+/** Paced fan-out of changes that may arrive late (read receipts) to docs with many subscribers. */
+export interface PaceOptions {
+  /** At most one paced delivery per doc per this many ms. 0: off. */
+  readonly ms: number;
+  /** Docs with fewer subscribers than this are never paced (a small fan-out costs little). */
+  readonly minSubscribers: number;
 }
 
 export interface DocHostOptions {
   readonly store: RelayStore;
   readonly now: () => number;
   readonly compactAfterUpdates: number;
+  /** Default: off. */
+  readonly pace?: PaceOptions;
 }
 
 /**
@@ -53,6 +76,8 @@ export class DocHost {
   readonly #unitMarks = new Map<HostedDoc, number>();
   /** Sync answers per doc and state vector, valid until the doc changes (see `stateAsUpdate`). */
   readonly #states = new WeakMap<Y.Doc, Map<string, Uint8Array>>();
+  /** Inside `paced`: updates made now are marked paced. */
+  #pacing = false;
 
   constructor(options: DocHostOptions) {
     this.#opts = options;
@@ -78,6 +103,9 @@ export class DocHost {
       lastLogId: 0,
       lastUsed: this.#opts.now(),
       pending: [],
+      held: [],
+      deliveredAt: Number.NEGATIVE_INFINITY,
+      heldTimer: undefined,
     };
     this.#load(hosted);
     this.#docs.set(name, hosted);
@@ -116,9 +144,29 @@ export class DocHost {
         hosted.lastLogId = this.#opts.store.docs.append(hosted.name, update);
         hosted.logCount++;
       }
-      hosted.pending.push({ update, origin: typeof origin === 'string' ? origin : undefined });
+      hosted.pending.push({
+        update,
+        origin: typeof origin === 'string' ? origin : undefined,
+        paced: this.#pacing,
+      });
       this.#dirty.add(hosted);
     });
+  }
+
+  /**
+   * Runs `change`, marking the updates it makes as ones whose delivery may be paced: to a doc with
+   * at least `pace.minSubscribers` subscribers, changes made only of paced updates are delivered
+   * at most once per `pace.ms`, merged (the first after a quiet spell at once). Read receipts use
+   * it: in a 250-member thread each member's receipt otherwise costs 250 socket writes.
+   */
+  paced<T>(change: () => T): T {
+    const outer = this.#pacing;
+    this.#pacing = true;
+    try {
+      return change();
+    } finally {
+      this.#pacing = outer;
+    }
   }
 
   peek(name: string): HostedDoc | undefined {
@@ -209,20 +257,63 @@ export class DocHost {
     if (this.#dirty.size === 0) return;
     const dirty = [...this.#dirty];
     this.#dirty.clear();
+    const now = performance.now();
     for (const hosted of dirty) {
       const pending = hosted.pending;
       hosted.pending = [];
-      if (hosted.subscribers.size === 0) continue;
-      // One origin for all: deliver the merge once, skipping that origin; otherwise one by one.
-      const origins = new Set(pending.map((p) => p.origin));
-      if (origins.size === 1) {
-        const origin = pending[0]!.origin;
-        for (const update of merged(pending.map((p) => p.update)))
-          for (const s of hosted.subscribers) if (s.sessionId !== origin) s.deliver(hosted, update);
-      } else {
-        for (const p of pending)
-          for (const s of hosted.subscribers) if (s.sessionId !== p.origin) s.deliver(hosted, p.update);
+      if (hosted.subscribers.size === 0) {
+        this.#cancelHeld(hosted);
+        continue;
       }
+      if (this.#mayHold(hosted, pending, now)) {
+        hosted.held.push(...pending);
+        hosted.heldTimer ??= setTimeout(
+          () => this.flushHeld(hosted),
+          Math.max(0, hosted.deliveredAt + this.#opts.pace!.ms - now),
+        );
+        continue;
+      }
+      // Held updates are older: they go first, in one delivery with these.
+      const all = hosted.held.length > 0 ? [...hosted.held, ...pending] : pending;
+      this.#cancelHeld(hosted);
+      this.#deliver(hosted, all, now);
+    }
+  }
+
+  /** Delivers the doc's held (paced) updates now: before a member loses access, and on the timer. */
+  flushHeld(hosted: HostedDoc): void {
+    const held = hosted.held;
+    this.#cancelHeld(hosted);
+    if (held.length > 0 && this.#docs.get(hosted.name) === hosted)
+      this.#deliver(hosted, held, performance.now());
+  }
+
+  #mayHold(hosted: HostedDoc, pending: readonly PendingUpdate[], now: number): boolean {
+    const pace = this.#opts.pace;
+    if (!pace || pace.ms <= 0 || hosted.subscribers.size < pace.minSubscribers) return false;
+    if (!pending.every((p) => p.paced)) return false;
+    return hosted.held.length > 0 || now - hosted.deliveredAt < pace.ms;
+  }
+
+  #cancelHeld(hosted: HostedDoc): void {
+    clearTimeout(hosted.heldTimer);
+    hosted.heldTimer = undefined;
+    hosted.held = [];
+  }
+
+  #deliver(hosted: HostedDoc, pending: readonly PendingUpdate[], now: number): void {
+    hosted.deliveredAt = now;
+    // One origin for all: deliver the merge once, skipping that origin. Several: a held batch is
+    // delivered merged to everyone (echoing an update to its author is harmless in Yjs, and it
+    // keeps one write per subscriber); otherwise one by one, each skipping its author.
+    const origins = new Set(pending.map((p) => p.origin));
+    if (origins.size === 1 || pending.every((p) => p.paced)) {
+      const origin = origins.size === 1 ? pending[0]!.origin : undefined;
+      for (const update of merged(pending.map((p) => p.update)))
+        for (const s of hosted.subscribers) if (s.sessionId !== origin) s.deliver(hosted, update);
+    } else {
+      for (const p of pending)
+        for (const s of hosted.subscribers) if (s.sessionId !== p.origin) s.deliver(hosted, p.update);
     }
   }
 
@@ -271,6 +362,8 @@ export class DocHost {
 
   unload(hosted: HostedDoc): void {
     if (this.#docs.get(hosted.name) !== hosted) return;
+    // Held updates are committed: their subscribers get them before the doc goes (a purge).
+    this.flushHeld(hosted);
     this.#docs.delete(hosted.name);
     this.#dirty.delete(hosted);
     hosted.doc.destroy();

@@ -90,7 +90,11 @@ export class SessionHub implements SessionHubDeps {
     const head = headDocName(threadId);
     for (const session of this.sessionsOf(userId)) {
       for (const docName of [...session.subs.keys()]) {
-        if (docName === head || docName.startsWith(`${head}:`)) session.revoke(docName, code);
+        if (docName !== head && !docName.startsWith(`${head}:`)) continue;
+        // What was committed before the revocation but held back by pacing reaches them first.
+        const hosted = this.host.peek(docName);
+        if (hosted) this.host.flushHeld(hosted);
+        session.revoke(docName, code);
       }
     }
     this.awareness.forgetUser(threadId, userId);

@@ -13,6 +13,7 @@ import {
   readMember,
   readMembers,
   readMessage,
+  receiptsMap,
   type RelayStore,
   sanitizeHtml,
   type SystemContent,
@@ -473,10 +474,14 @@ export class OpProcessor {
     if (!row || row.seq < me.fromSeq)
       throw new ParleyError('MESSAGE_NOT_FOUND', `Message ${messageId} does not exist.`);
     const at = this.#iso();
-    const existing = this.#d.store.receipts.list(threadId).find((r) => r.userId === actor.userId);
+    // The head holds every member's latest receipt, written with the row in the same unit.
+    const existing = receiptsMap(ctx.head.doc).get(actor.userId);
     if (!existing || existing.seq < row.seq) {
       this.#d.store.receipts.put({ threadId, userId: actor.userId, messageId, seq: row.seq, readOn: at });
-      writeReceipt(ctx.head.doc, { userId: actor.userId, messageId, seq: row.seq, readOn: at });
+      // A receipt may reach the others a little late: its fan-out is paced in large threads.
+      this.#d.host.paced(() =>
+        writeReceipt(ctx.head.doc, { userId: actor.userId, messageId, seq: row.seq, readOn: at }),
+      );
       this.#emit('readReceipt', { threadId, actor, messageId, seq: row.seq, at });
     }
     return { status: 'accepted', at, threadId, messageId, seq: row.seq };

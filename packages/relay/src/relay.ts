@@ -83,7 +83,12 @@ export const createRelay = (options: RelayOptions): Relay => {
     else console.error('parley-relay internal error:', error);
   };
 
-  const host = new DocHost({ store, now, compactAfterUpdates: options.compactAfterUpdates ?? 500 });
+  const host = new DocHost({
+    store,
+    now,
+    compactAfterUpdates: options.compactAfterUpdates ?? 500,
+    pace: { ms: options.receiptPaceMs ?? 250, minSubscribers: options.receiptPaceMinSubscribers ?? 32 },
+  });
   /** Loaded docs and their stored size (snapshot plus log), for metrics and `stats()`. */
   const loadedDocs = () => {
     let bytes = 0;

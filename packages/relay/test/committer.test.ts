@@ -194,3 +194,76 @@ describe('DocHost.stateAsUpdate', () => {
     expect(reader.getMap('m').toJSON()).toEqual({ x: 1, y: 2 });
   });
 });
+
+describe('DocHost pacing', () => {
+  const paced = (name: string, key: string, value: number) => () => {
+    host.paced(() => host.open(name).doc.getMap('m').set(key, value));
+  };
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+  const count = (name: string) => delivered.get(name)?.length ?? 0;
+
+  beforeEach(() => {
+    host = new DocHost({
+      store,
+      now: Date.now,
+      compactAfterUpdates: 1000,
+      pace: { ms: 80, minSubscribers: 1 },
+    });
+  });
+
+  it('delivers the first paced change at once and holds the next ones for one merged delivery', async () => {
+    const committer = setup(0);
+    subscribe(A);
+    await committer.run(paced(A, 'a', 1));
+    expect(count(A)).toBe(1);
+    await committer.run(paced(A, 'b', 2));
+    await committer.run(paced(A, 'c', 3));
+    // Committed (and durable) but not yet delivered.
+    expect(count(A)).toBe(1);
+    expect(stored(A).map).toEqual({ a: 1, b: 2, c: 3 });
+    await sleep(120);
+    expect(count(A)).toBe(2);
+    expect(deliveredMap(A)).toEqual({ a: 1, b: 2, c: 3 });
+  });
+
+  it('sends held changes ahead of an unpaced one, at once', async () => {
+    const committer = setup(0);
+    subscribe(A);
+    await committer.run(paced(A, 'a', 1));
+    await committer.run(paced(A, 'b', 2));
+    expect(count(A)).toBe(1);
+    await committer.run(set(A, 'c', 3));
+    expect(deliveredMap(A)).toEqual({ a: 1, b: 2, c: 3 });
+    const n = count(A);
+    await sleep(120);
+    expect(count(A)).toBe(n); // nothing left on the timer
+  });
+
+  it('does not pace docs with fewer subscribers than the threshold', async () => {
+    host = new DocHost({
+      store,
+      now: Date.now,
+      compactAfterUpdates: 1000,
+      pace: { ms: 80, minSubscribers: 2 },
+    });
+    const committer = setup(0);
+    subscribe(A);
+    await committer.run(paced(A, 'a', 1));
+    await committer.run(paced(A, 'b', 2));
+    expect(count(A)).toBe(2);
+  });
+
+  it('flushHeld delivers what is held now (before a revocation), and unloading does too', async () => {
+    const committer = setup(0);
+    subscribe(A);
+    subscribe(B);
+    await committer.run(paced(A, 'a', 1));
+    await committer.run(paced(A, 'b', 2));
+    host.flushHeld(host.open(A));
+    expect(deliveredMap(A)).toEqual({ a: 1, b: 2 });
+    await committer.run(paced(B, 'x', 1));
+    await committer.run(paced(B, 'y', 2));
+    host.unload(host.open(B));
+    expect(deliveredMap(B)).toEqual({ x: 1, y: 2 });
+  });
+});
