@@ -30,7 +30,9 @@ const base: BenchSizes = sizeTable[sizeName];
 const S0: BenchSizes = only ? { ...base, kinds: base.kinds.filter((k) => only.includes(k)) } : base;
 // `--n 2,20` runs W1 at just those member counts.
 const nOnly = flag('--n')?.split(',').map(Number);
-const S: BenchSizes = nOnly ? { ...S0, w1: { ...S0.w1, sizes: S0.w1.sizes.filter((n) => nOnly.includes(n)) } } : S0;
+const S: BenchSizes = nOnly
+  ? { ...S0, w1: { ...S0.w1, sizes: S0.w1.sizes.filter((n) => nOnly.includes(n)) } }
+  : S0;
 const profileDir = flag('--profile');
 if (profileDir) {
   // The server writes its profile here; a missing directory would fail that write at the end.
