@@ -3,7 +3,7 @@
  * orchestrator's commands (open, begin, send, tally, presence, close). Latency is taken here, at
  * frame arrival, against the send time stamped in the message.
  */
-import { opsMap, readResult, userDocName } from '@parley/model';
+import { opsMap, readResult, timeOrderedId, userDocName } from '@parley/model';
 import { type Histogram, record } from '../lib/histogram.ts';
 import { type Found, markedContent, nowMs } from '../lib/message.ts';
 import { serveRpc } from '../lib/rpc.ts';
@@ -86,7 +86,8 @@ serveRpc({
         const c = conns[sent % conns.length]!;
         const n = (counters.get(c.member) ?? 0) + 1;
         counters.set(c.member, n);
-        const id = `${a.tag}_${c.member}_${n}`;
+        // Time-ordered like the SDK's ids (timeOrderedId); tag and sender first, for the receivers.
+        const id = `${a.tag}_${c.member}_${timeOrderedId()}`;
         c.sendMessage(id, markedContent(id, nowMs()));
         sent++;
       }

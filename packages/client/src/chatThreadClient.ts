@@ -1,4 +1,4 @@
-import { randomId, readPages } from '@parley/model';
+import { readPages, timeOrderedId } from '@parley/model';
 import { ParleyError } from '@parley/protocol';
 import type { Core } from './core.ts';
 import { userIdOf } from './identifiers.ts';
@@ -80,7 +80,7 @@ export class ChatThreadClient {
     request: SendMessageRequest,
     options: SendMessageOptions = {},
   ): Promise<SendChatMessageResult> {
-    const messageId = randomId(22);
+    const messageId = timeOrderedId();
     const senderDisplayName = options.senderDisplayName ?? this.#core.displayName;
     await this.#core.write({
       type: 'sendMessage',

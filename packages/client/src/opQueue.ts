@@ -1,4 +1,4 @@
-import { type OpEnvelope, type OpPayload, opsMap, randomId, validateOp, writeOp } from '@parley/model';
+import { type OpEnvelope, type OpPayload, opsMap, timeOrderedId, validateOp, writeOp } from '@parley/model';
 import type * as Y from 'yjs';
 
 export interface OpWriterOptions {
@@ -40,7 +40,7 @@ export const createOpWriter = (options: OpWriterOptions) => {
       lastN ??= highestN(doc);
       const n = lastN + 1;
       const envelope: OpEnvelope = {
-        id: randomId(22),
+        id: timeOrderedId(),
         device: options.deviceId,
         n,
         createdOn: new Date(now()).toISOString(),

@@ -12,6 +12,7 @@ import {
   parseDocName,
   randomId,
   requireDocName,
+  timeOrderedId,
   THREAD_ID_PATTERN,
   userDocName,
 } from './docNames.ts';
@@ -96,6 +97,22 @@ describe('doc names', () => {
       expect(id).toHaveLength(22);
     }
     expect(randomId(8)).toMatch(/^[A-Za-z0-9_-]{8}$/);
+  });
+
+  it('makes time-ordered ids that sort (as bytes, like SQLite) in the order of their times (property)', () => {
+    const time = fc.integer({ min: 0, max: 2 ** 48 - 1 });
+    fc.assert(
+      fc.property(time, time, (a, b) => {
+        const x = timeOrderedId(22, a);
+        const y = timeOrderedId(22, b);
+        expect(x).toMatch(/^[A-Za-z0-9_-]{22}$/);
+        if (a !== b) expect(x < y).toBe(a < b);
+        expect(Buffer.compare(Buffer.from(x), Buffer.from(y)) < 0).toBe(x < y);
+      }),
+    );
+    const now = Date.now();
+    expect(timeOrderedId(22, now).slice(0, 8)).toBe(timeOrderedId(22, now).slice(0, 8));
+    expect(timeOrderedId(22, now)).not.toBe(timeOrderedId(22, now));
   });
 
   it('round-trips every valid ref (property)', () => {

@@ -35,6 +35,28 @@ const randomByte = (): number => {
   return pool[poolPos++]!;
 };
 
+/** The safe alphabet in code-unit order, so that a prefix written in it sorts like its number. */
+const SORTED_ALPHABET = '-0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz';
+
+/**
+ * A random id that starts with the time: 8 characters of milliseconds since 1970 (48 bits, in an
+ * alphabet that sorts like the number), then `len − 8` random ones (84 bits for the default 22).
+ * Message and op ids are primary keys of the relay's indexes: a random key lands on a random
+ * B-tree page, and a commit writes every page it touched in full. Ids made in time order land on
+ * the last pages (`npx tsx bench/ids.ts`: 95 µs of store work per message with random ids, 33 with
+ * these, 30,000 messages in transactions of 30). Same alphabet as `randomId`.
+ */
+export const timeOrderedId = (len = 22, now = Date.now()): string => {
+  let out = '';
+  let t = Math.max(0, Math.floor(now));
+  for (let i = 0; i < 8; i++) {
+    out = SORTED_ALPHABET[t % 64]! + out;
+    t = Math.floor(t / 64);
+  }
+  for (let i = 8; i < len; i++) out += ID_ALPHABET[randomByte() & 63];
+  return out;
+};
+
 /** A new thread id: 22 characters of the safe alphabet (132 bits). */
 export const newThreadId = (): string => randomId(22);
 

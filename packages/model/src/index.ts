@@ -10,6 +10,7 @@ export {
   pageDocName,
   parseDocName,
   randomId,
+  timeOrderedId,
   requireDocName,
   THREAD_ID_PATTERN,
   userDocName,

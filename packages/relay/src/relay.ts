@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { type OpResult, parseDocName, randomId, validateOp } from '@parley/model';
+import { type OpResult, parseDocName, timeOrderedId, validateOp } from '@parley/model';
 import { httpStatusOf, isParleyError, ParleyError } from '@parley/protocol';
 import { Hono } from 'hono';
 import { type WebSocket, WebSocketServer } from 'ws';
@@ -159,7 +159,7 @@ export const createRelay = (options: RelayOptions): Relay => {
     opts: { opId?: string; idempotencyKey?: string } = {},
   ): Promise<OpResult> => {
     const valid = validateOp(op);
-    const opId = opts.opId ?? opts.idempotencyKey ?? randomId();
+    const opId = opts.opId ?? opts.idempotencyKey ?? timeOrderedId();
     return committer.run(() => {
       const earlier = store.ops.get(actor.userId, opId);
       if (earlier) return earlier.result;

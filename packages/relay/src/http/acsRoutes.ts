@@ -1,4 +1,4 @@
-import { newThreadId, type OpPayload, type OpResult, randomId } from '@parley/model';
+import { newThreadId, type OpPayload, type OpResult, timeOrderedId } from '@parley/model';
 import { ParleyError } from '@parley/protocol';
 import { type Context, Hono } from 'hono';
 import type { Actor, RelayOperations, TokenVerifier } from '../api.ts';
@@ -199,7 +199,7 @@ export const createAcsRoutes = (deps: AcsRoutesDeps): Hono => {
       const result = await apply(c, actor, {
         type: 'sendMessage',
         threadId,
-        messageId: randomId(),
+        messageId: timeOrderedId(),
         content,
         messageType: messageTypeInput(body.type),
         ...(senderDisplayName !== undefined ? { senderDisplayName } : {}),
