@@ -30,13 +30,17 @@ function toRow(r: MemberRecord): MemberRow {
 
 /**
  * The `members` table as a `MemberStore`. "Order added" is `addedOn`, then first insertion
- * (an update keeps a row's place).
+ * (an update keeps a row's place). `beforeThreadJoin` runs before a query that joins `threads`
+ * (the thread store's write-behind flush).
  *
  * @example
  * const members = createSqliteMemberStore(db);
  * members.list(threadId); // active members, in the order they were added
  */
-export function createSqliteMemberStore(db: Database.Database): MemberStore {
+export function createSqliteMemberStore(
+  db: Database.Database,
+  beforeThreadJoin: () => void = () => undefined,
+): MemberStore {
   const upsert = db.prepare<MemberRecord>(
     `INSERT INTO members (thread_id, user_id, display_name, role, added_by, added_on, from_seq, generation, removed_on)
      VALUES ($thread_id, $user_id, $display_name, $role, $added_by, $added_on, $from_seq, $generation, $removed_on)
@@ -81,6 +85,7 @@ export function createSqliteMemberStore(db: Database.Database): MemberStore {
       return selectOfThread.all({ thread: threadId, all: options.includeRemoved ? 1 : 0 }).map(toRow);
     },
     threadsOf(userId) {
+      beforeThreadJoin();
       return selectOfUser.all(userId).map(toRow);
     },
     countActive(threadId) {

@@ -31,14 +31,29 @@ function toRow(r: ThreadRecord): ThreadRow {
 export const THREAD_ACTIVITY_ORDER = 'coalesce(t.last_message_on, t.created_on) DESC, t.id ASC';
 
 /**
+ * Thread rows written inside a transaction, kept until it commits: the relay rewrites a thread's
+ * row (last seq, last message time) with every message, and a busy batch holds many messages of
+ * one thread. `sqliteStore.ts` owns it: it flushes at the outermost commit, restores the map when a
+ * savepoint rolls back, and clears it when the transaction does.
+ */
+export class ThreadWriteBehind {
+  /** True inside the store's own `transaction` (a raw `db.transaction` writes at once). */
+  active = false;
+  pending = new Map<string, ThreadRow>();
+  /** Writes the pending rows now (before a query that reads the table in SQL). */
+  flush: () => void = () => undefined;
+}
+
+/**
  * The `threads` table as a `ThreadStore`; `purge` also removes the thread's members, index rows
- * and receipts.
+ * and receipts. With `writeBehind`, `put` inside a transaction only records the row (see
+ * `ThreadWriteBehind`); `get` sees it, and every other read flushes first.
  *
  * @example
  * const threads = createSqliteThreadStore(db);
  * threads.put(row);
  */
-export function createSqliteThreadStore(db: Database.Database): ThreadStore {
+export function createSqliteThreadStore(db: Database.Database, writeBehind?: ThreadWriteBehind): ThreadStore {
   const upsert = db.prepare<ThreadRecord>(
     `INSERT INTO threads (id, topic, created_by, created_on, deleted_on, last_message_on, last_seq, current_page,
        idempotency_key)
@@ -68,34 +83,50 @@ export function createSqliteThreadStore(db: Database.Database): ThreadStore {
     deleteThread.run(id);
   });
 
+  const write = (row: ThreadRow) =>
+    upsert.run({
+      id: row.id,
+      topic: row.topic,
+      created_by: row.createdBy,
+      created_on: row.createdOn,
+      deleted_on: row.deletedOn,
+      last_message_on: row.lastMessageOn,
+      last_seq: row.lastSeq,
+      current_page: row.currentPage,
+      idempotency_key: row.idempotencyKey,
+    });
+  if (writeBehind)
+    writeBehind.flush = () => {
+      if (writeBehind.pending.size === 0) return;
+      for (const row of writeBehind.pending.values()) write(row);
+      writeBehind.pending.clear();
+    };
+  const flush = () => writeBehind?.flush();
+
   return {
     put(row) {
-      upsert.run({
-        id: row.id,
-        topic: row.topic,
-        created_by: row.createdBy,
-        created_on: row.createdOn,
-        deleted_on: row.deletedOn,
-        last_message_on: row.lastMessageOn,
-        last_seq: row.lastSeq,
-        current_page: row.currentPage,
-        idempotency_key: row.idempotencyKey,
-      });
+      if (writeBehind?.active) writeBehind.pending.set(row.id, row);
+      else write(row);
     },
     get(id) {
+      const held = writeBehind?.pending.get(id);
+      if (held) return held;
       const r = selectOne.get(id);
       return r && toRow(r);
     },
     findByIdempotencyKey(createdBy, key) {
+      flush();
       const r = selectByKey.get(createdBy, key);
       return r && toRow(r);
     },
     list(options = {}) {
       const limit = options.limit ?? -1;
       if (limit === 0) return [];
+      flush();
       return selectAll.all({ all: options.includeDeleted ? 1 : 0, limit }).map(toRow);
     },
     purge(id) {
+      flush();
       purge(id);
     },
   };

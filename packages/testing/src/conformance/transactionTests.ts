@@ -132,6 +132,48 @@ export function transactionTests(h: StoreHarness<RelayStore>): void {
       expect(h.store.receipts.list('abc')).toHaveLength(1);
     });
 
+    it('thread rows written in a transaction read back inside it, in every query that sees threads', () => {
+      seed(h.store);
+      h.store.threads.put(threadRow('old', { createdOn: '2026-01-01T00:00:00.000Z' }));
+      h.store.members.put(memberRow('old', 'bob'));
+      h.store.transaction(() => {
+        const later = '2026-03-01T00:00:00.000Z';
+        h.store.threads.put(threadRow('abc', { lastSeq: 5, lastMessageOn: later, idempotencyKey: 'k' }));
+        expect(h.store.threads.get('abc')?.lastSeq).toBe(5);
+        expect(h.store.threads.findByIdempotencyKey('alice', 'k')?.id).toBe('abc');
+        expect(h.store.threads.list().map((t) => t.id)[0]).toBe('abc');
+        h.store.threads.put(threadRow('old', { lastMessageOn: '2026-04-01T00:00:00.000Z' }));
+        expect(h.store.members.threadsOf('bob').map((m) => m.threadId)).toEqual(['old', 'abc']);
+        expect(h.store.threads.list().map((t) => t.id)[0]).toBe('old');
+      });
+      expect(h.store.threads.get('abc')?.lastSeq).toBe(5);
+      expect(h.store.members.threadsOf('bob').map((m) => m.threadId)).toEqual(['old', 'abc']);
+    });
+
+    it('a nested transaction that throws takes back its thread rows, earlier ones of the outer stay', () => {
+      h.store.transaction(() => {
+        h.store.threads.put(threadRow('abc', { lastSeq: 1 }));
+        try {
+          h.store.transaction(() => {
+            h.store.threads.put(threadRow('abc', { lastSeq: 2 }));
+            h.store.threads.put(threadRow('xyz', { lastSeq: 2 }));
+            // A read that writes held rows out, inside the savepoint, is taken back with it.
+            expect(h.store.threads.list().map((t) => t.lastSeq)).toEqual([2, 2]);
+            h.store.threads.put(threadRow('abc', { lastSeq: 3 }));
+            throw boom;
+          });
+        } catch (error) {
+          expect(error).toBe(boom);
+        }
+        expect(h.store.threads.get('abc')?.lastSeq).toBe(1);
+        expect(h.store.threads.get('xyz')).toBeUndefined();
+        h.store.threads.put(threadRow('abc', { lastSeq: 4, topic: 'last' }));
+      });
+      expect(h.store.threads.list({ includeDeleted: true })).toEqual([
+        threadRow('abc', { lastSeq: 4, topic: 'last' }),
+      ]);
+    });
+
     it('the store works normally after a rollback', () => {
       expect(() =>
         h.store.transaction(() => {
