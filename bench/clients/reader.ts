@@ -79,12 +79,18 @@ export const readThread = async (a: {
     await conn.subscribe(head);
     const current = readMeta(conn.doc(head))?.currentPage ?? 0;
     const newest = pageDocName(a.threadId, current);
-    await conn.subscribe(newest);
-    newestSeq = newestSeqOf(messagesMap(conn.doc(newest)) as Y.Map<unknown>);
-    // a screenful: when the newest page holds fewer than NEWEST messages, the one before too
-    if (messagesMap(conn.doc(newest)).size < NEWEST && current > 0) {
-      await conn.subscribe(pageDocName(a.threadId, current - 1));
+    // A screenful, as the SDK asks for it: the current page and, from the head's page records,
+    // as many older pages as the newest NEWEST messages span, subscribed at once.
+    const wanted = [current];
+    let held = 0;
+    for (const p of readPages(conn.doc(head)).sort((x, y) => y.page - x.page)) {
+      if (held >= NEWEST) break;
+      if (p.page > current) continue;
+      held += p.count;
+      if (p.page !== current) wanted.push(p.page);
     }
+    await Promise.all(wanted.map((p) => conn.subscribe(pageDocName(a.threadId, p))));
+    newestSeq = newestSeqOf(messagesMap(conn.doc(newest)) as Y.Map<unknown>);
     newestMs = nowMs() - t0;
     newestBytes = conn.stats.bytes;
     if (a.all) {
