@@ -83,7 +83,17 @@ export class ParleyConn implements BenchConn {
   subscribe(docName: string): Promise<void> {
     const done = new Promise<void>((r) => this.#waiters.set(docName, r));
     this.#send({ docName, type: MessageType.Subscribe, payload: encodeControl({}) });
+    // Step 1 right behind the Subscribe, as the SDK sends it (docSync.ts).
+    this.#send({
+      docName,
+      type: MessageType.Sync,
+      payload: syncPayload(SyncStep.Step1, this.#stateVector(docName)),
+    });
     return done;
+  }
+
+  #stateVector(docName: string): Uint8Array {
+    return this.#scanOnly(docName) ? new Uint8Array([0]) : Y.encodeStateVector(this.doc(docName));
   }
 
   doc(name: string): Y.Doc {
@@ -203,13 +213,6 @@ export class ParleyConn implements BenchConn {
       case MessageType.Subscription: {
         const s = decodeSubscription(frame.payload);
         if (s.status !== 'granted') throw new Error(`${frame.docName}: ${JSON.stringify(s)}`);
-        const scanOnly = this.#scanOnly(frame.docName);
-        const sv = scanOnly ? new Uint8Array([0]) : Y.encodeStateVector(this.doc(frame.docName));
-        this.#send({
-          docName: frame.docName,
-          type: MessageType.Sync,
-          payload: syncPayload(SyncStep.Step1, sv),
-        });
         break;
       }
       case MessageType.Sync: {

@@ -115,8 +115,16 @@ export const createDocSync = (options: DocSyncOptions) => {
     if (!connected || !entry.wanted) return;
     const hasLocal = Y.encodeStateVector(entry.doc).length > 1;
     const payload = hasLocal && entry.generation !== undefined ? { generation: entry.generation } : {};
-    if (options.send({ docName: name, type: MessageType.Subscribe, payload: encodeControl(payload) }))
-      setState(name, entry, 'subscribing');
+    if (!options.send({ docName: name, type: MessageType.Subscribe, payload: encodeControl(payload) }))
+      return;
+    setState(name, entry, 'subscribing');
+    // Sync step 1 right behind the Subscribe, not after the grant: the relay handles a session's
+    // frames in order, so the step 2 answer follows the grant one round trip sooner. When the
+    // subscription is refused or reset, the relay answers this frame with a NOT_SUBSCRIBED error,
+    // which is doc-scoped and ignored here.
+    const enc = encoding.createEncoder();
+    syncProtocol.writeSyncStep1(enc, entry.doc);
+    options.send({ docName: name, type: MessageType.Sync, payload: encoding.toUint8Array(enc) });
   };
 
   const open = (name: string): Promise<Y.Doc> => {
@@ -181,9 +189,6 @@ export const createDocSync = (options: DocSyncOptions) => {
       enqueue(() => storage.setMeta(genKey(name), value));
     }
     setState(name, entry, 'syncing');
-    const enc = encoding.createEncoder();
-    syncProtocol.writeSyncStep1(enc, entry.doc);
-    options.send({ docName: name, type: MessageType.Sync, payload: encoding.toUint8Array(enc) });
     hooks.granted?.(name);
   };
 

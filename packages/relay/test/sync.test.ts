@@ -1,11 +1,11 @@
 import { headDocName, newThreadId, pageDocName, randomId, readMessages, readPages } from '@parley/model';
-import { MessageType } from '@parley/protocol';
+import { decodeCode, encodeControl, MessageType, SyncStep } from '@parley/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { startTestRelay, type TestRelay } from './harness.ts';
-import { WireClient } from './wireClient.ts';
+import { syncPayload, WireClient } from './wireClient.ts';
 
 let relay: TestRelay;
 beforeAll(async () => {
@@ -25,6 +25,44 @@ const connect = async (userId: string, scope?: 'chat' | 'chat.join' | 'chat.join
 };
 
 describe('sync over /v1/sync', () => {
+  it('answers a step 1 sent right behind the Subscribe after the grant, and refuses it with the subscription', async () => {
+    const alice = await connect('alice');
+    const threadId = newThreadId();
+    await alice.op({ type: 'createThread', threadId, topic: 'pipelined', participants: [] });
+    const mallory = await connect('mallory');
+    const pipelined = (c: WireClient, docName: string) => {
+      c.sendFrame({ docName, type: MessageType.Subscribe, payload: encodeControl({}) });
+      c.sendFrame({
+        docName,
+        type: MessageType.Sync,
+        payload: syncPayload(SyncStep.Step1, Y.encodeStateVector(new Y.Doc())),
+      });
+    };
+    const head = headDocName(threadId);
+    const from = alice.frames.length;
+    pipelined(alice, head);
+    await alice.until(() => readPages(alice.doc(head)).length > 0);
+    const kinds = alice.frames
+      .slice(from)
+      .filter((f) => f.docName === head)
+      .map((f) => (f.type === MessageType.Sync ? `sync${f.payload[0]}` : f.type));
+    // Granted, the relay's own step 1, then the answer to ours (step 2).
+    expect(kinds.slice(0, 3)).toEqual([MessageType.Subscription, 'sync0', 'sync1']);
+
+    const before = relay.store.docs.load(head);
+    const seen = mallory.frames.length;
+    pipelined(mallory, head);
+    await mallory.until(() => mallory.frames.slice(seen).some((f) => f.type === MessageType.Error));
+    const after = mallory.frames.slice(seen);
+    expect(mallory.subscriptions.get(head)).toMatchObject({ status: 'denied', code: 'NOT_A_MEMBER' });
+    const error = after.find((f) => f.type === MessageType.Error)!;
+    expect(decodeCode(error.payload).code).toBe('NOT_SUBSCRIBED');
+    expect(after.some((f) => f.type === MessageType.Sync)).toBe(false);
+    expect(relay.store.docs.load(head)).toEqual(before);
+    alice.close();
+    mallory.close();
+  });
+
   it('two users sync a thread and a stock y-websocket provider sees the same messages in the same order', async () => {
     const alice = await connect('alice');
     const bob = await connect('bob');
