@@ -123,6 +123,9 @@ export interface RelayOptions {
   readonly receiptPaceMinSubscribers?: number;
   /** Awareness fan-out window per thread in ms (default 250: at most 4 batches a second). */
   readonly awarenessWindowMs?: number;
+  /** Socket writes per second a thread's awareness fan-out may cost (default 600): above 150
+   * subscribers (at the default window) the window grows with the thread. Infinity: off. */
+  readonly awarenessWritesPerSecond?: number;
   /** Errors that are not ParleyErrors (bugs, storage failures); default: console.error. */
   readonly onInternalError?: (error: unknown) => void;
   /** Clock, for tests. */

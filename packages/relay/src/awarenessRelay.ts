@@ -39,6 +39,13 @@ interface ThreadPresence {
 export interface AwarenessRelayOptions {
   /** At most one batch per thread per window (ms). */
   readonly windowMs: number;
+  /**
+   * Socket writes a thread's awareness fan-out may cost per second: a batch goes to every
+   * subscriber, so in a thread with more than `windowMs × this / 1000` subscribers the window
+   * grows with them (250 ms and 600: 150 subscribers; 250 of them get a batch every ~420 ms).
+   * Infinity: always `windowMs`.
+   */
+  readonly maxWritesPerSecond?: number;
   /** States not renewed for this long are dropped (y-protocols uses 30 s). */
   readonly expireMs: number;
   /** Awareness frames a session may send per second. */
@@ -197,7 +204,9 @@ export class AwarenessRelay {
 
   #schedule(p: ThreadPresence): void {
     if (p.timer || p.dirty.size === 0) return;
-    p.timer = setTimeout(() => this.#flush(p), this.#o.windowMs);
+    const perSecond = this.#o.maxWritesPerSecond ?? Number.POSITIVE_INFINITY;
+    const window = Math.max(this.#o.windowMs, (1000 * p.peers.size) / perSecond);
+    p.timer = setTimeout(() => this.#flush(p), window);
     p.timer.unref?.();
   }
 

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { type OpResult, parseDocName, timeOrderedId, validateOp } from '@parley/model';
+import { headDocName, type OpResult, parseDocName, receiptsMap, timeOrderedId, validateOp } from '@parley/model';
 import { httpStatusOf, isParleyError, ParleyError } from '@parley/protocol';
 import { Hono } from 'hono';
 import { type WebSocket, WebSocketServer } from 'ws';
@@ -184,11 +184,15 @@ export const createRelay = (options: RelayOptions): Relay => {
   const receiptDue = new Map<string, number>();
   const awareness = new AwarenessRelay({
     windowMs: options.awarenessWindowMs ?? 250,
+    maxWritesPerSecond: options.awarenessWritesPerSecond ?? 600,
     expireMs: 30_000,
     perSessionPerSecond: 20,
     memberCutoff: options.presenceMemberCutoff ?? Number.POSITIVE_INFINITY,
     memberCount: (threadId) => store.members.countActive(threadId),
     onRead: (actor, threadId, messageId) => {
+      // Already recorded (the SDK sends the receipt intent too): nothing to commit.
+      const head = host.peek(headDocName(threadId));
+      if (head && receiptsMap(head.doc).get(actor.userId)?.messageId === messageId) return;
       const key = `${threadId}\n${actor.userId}`;
       const t = now();
       if ((receiptDue.get(key) ?? 0) > t) return;
