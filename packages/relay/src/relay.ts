@@ -1,6 +1,13 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { headDocName, type OpResult, parseDocName, receiptsMap, timeOrderedId, validateOp } from '@parley/model';
+import {
+  headDocName,
+  type OpResult,
+  parseDocName,
+  receiptsMap,
+  timeOrderedId,
+  validateOp,
+} from '@parley/model';
 import { httpStatusOf, isParleyError, ParleyError } from '@parley/protocol';
 import { Hono } from 'hono';
 import { type WebSocket, WebSocketServer } from 'ws';
