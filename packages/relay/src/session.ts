@@ -47,6 +47,8 @@ let sessionCounter = 0;
 
 /** update bytes → the Sync frame carrying them, shared by every unrestricted subscriber. */
 const sharedFrames = new WeakMap<Uint8Array, Uint8Array>();
+/** Awareness frames by update (a batch is one update object for every peer of its thread). */
+const sharedAwareness = new WeakMap<Uint8Array, Uint8Array>();
 
 /**
  * Members of one thread usually receive the same frames in a turn (the page's and the head's
@@ -372,7 +374,13 @@ export class SyncSession {
   }
 
   sendAwareness(docName: string, update: Uint8Array): void {
-    this.#send(encodeFrame({ docName, type: MessageType.Awareness, payload: update }));
+    // A thread's batch goes to every member as the same bytes: encode the frame once.
+    let frame = sharedAwareness.get(update);
+    if (!frame) {
+      frame = encodeFrame({ docName, type: MessageType.Awareness, payload: update });
+      sharedAwareness.set(update, frame);
+    }
+    this.#send(frame);
   }
 
   #send(frame: Uint8Array): void {
