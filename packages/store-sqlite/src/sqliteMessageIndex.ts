@@ -1,5 +1,6 @@
 import type { MessageIndex, MessageRow, UsageRow } from '@parley/model';
 import type Database from 'better-sqlite3';
+import type { WriteBehind } from './writeBehind.ts';
 
 interface MessageRecord {
   thread_id: string;
@@ -33,13 +34,14 @@ export const USER_MESSAGE_TYPES: readonly string[] = ['text', 'html'];
 /**
  * The `messages` table (the message index) as a `MessageIndex`. Usage counts user messages
  * (`text`, `html`) with `from <= createdOn < to`, grouped by UTC day (the first ten characters of
- * the ISO time), thread and sender.
+ * the ISO time), thread and sender. With `writeBehind`, `put` inside the store's transaction holds
+ * the row until it commits (`writeBehind.ts`); `get` sees it, every other read writes it first.
  *
  * @example
  * const index = createSqliteMessageIndex(db);
  * index.list(threadId, { limit: 50 }); // newest first
  */
-export function createSqliteMessageIndex(db: Database.Database): MessageIndex {
+export function createSqliteMessageIndex(db: Database.Database, writeBehind?: WriteBehind): MessageIndex {
   const upsert = db.prepare<MessageRecord>(
     `INSERT INTO messages (thread_id, message_id, page, seq, sender, type, priority, created_on, deleted_on)
      VALUES ($thread_id, $message_id, $page, $seq, $sender, $type, $priority, $created_on, $deleted_on)
@@ -73,21 +75,30 @@ export function createSqliteMessageIndex(db: Database.Database): MessageIndex {
      ORDER BY day, thread_id, sender`,
   );
 
+  const write = (row: MessageRow) =>
+    upsert.run({
+      thread_id: row.threadId,
+      message_id: row.messageId,
+      page: row.page,
+      seq: row.seq,
+      sender: row.sender,
+      type: row.type,
+      priority: row.priority,
+      created_on: row.createdOn,
+      deleted_on: row.deletedOn,
+    });
+  const held = writeBehind?.table(write);
+  const flush = () => writeBehind?.flush();
+  const key = (threadId: string, messageId: string) => `${threadId}\n${messageId}`;
+
   return {
     put(row) {
-      upsert.run({
-        thread_id: row.threadId,
-        message_id: row.messageId,
-        page: row.page,
-        seq: row.seq,
-        sender: row.sender,
-        type: row.type,
-        priority: row.priority,
-        created_on: row.createdOn,
-        deleted_on: row.deletedOn,
-      });
+      if (held && writeBehind?.active) held.put(key(row.threadId, row.messageId), row);
+      else write(row);
     },
     get(threadId, messageId) {
+      const row = held?.latest.get(key(threadId, messageId));
+      if (row) return row;
       const r = selectOne.get(threadId, messageId);
       return r && toRow(r);
     },
@@ -99,12 +110,15 @@ export function createSqliteMessageIndex(db: Database.Database): MessageIndex {
         limit: options.limit ?? -1,
       };
       if (range.limit === 0) return [];
+      flush();
       return (options.order === 'asc' ? selectAsc : selectDesc).all(range).map(toRow);
     },
     firstSeqAtOrAfter(threadId, time) {
+      flush();
       return selectFirstSeq.get(threadId, time)?.seq ?? undefined;
     },
     usage(from, to): UsageRow[] {
+      flush();
       return selectUsage.all(from, to);
     },
   };

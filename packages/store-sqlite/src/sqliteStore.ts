@@ -9,8 +9,9 @@ import { createSqliteMessageIndex } from './sqliteMessageIndex.ts';
 import { createSqliteOpStore } from './sqliteOpStore.ts';
 import { createSqliteReceiptStore } from './sqliteReceiptStore.ts';
 import { createSqliteSettingsStore } from './sqliteSettingsStore.ts';
-import { createSqliteThreadStore, ThreadWriteBehind } from './sqliteThreadStore.ts';
+import { createSqliteThreadStore } from './sqliteThreadStore.ts';
 import { createSqliteWebhookStore } from './sqliteWebhookStore.ts';
+import { WriteBehind } from './writeBehind.ts';
 
 /** Options of `createSqliteStore`. */
 export interface SqliteStoreOptions {
@@ -60,11 +61,12 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteRelayStore
     busyTimeoutMs: options.busyTimeoutMs,
   });
   const docs = createSqliteDocStore(db);
-  const writeBehind = new ThreadWriteBehind();
+  // Thread, message-index and op rows written in a transaction are held until it commits.
+  const writeBehind = new WriteBehind();
   const threads = createSqliteThreadStore(db, writeBehind);
   const members = createSqliteMemberStore(db, () => writeBehind.flush());
-  const messages = createSqliteMessageIndex(db);
-  const ops = createSqliteOpStore(db);
+  const messages = createSqliteMessageIndex(db, writeBehind);
+  const ops = createSqliteOpStore(db, writeBehind);
   const receipts = createSqliteReceiptStore(db);
   const settings = createSqliteSettingsStore(db);
   const webhooks = createSqliteWebhookStore(db);
@@ -76,6 +78,7 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteRelayStore
   const outermost = db.transaction(<T>(fn: () => T): T => {
     const value = fn();
     writeBehind.flush();
+    writeBehind.clear();
     return value;
   });
 
@@ -97,18 +100,18 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteRelayStore
         try {
           return outermost(fn) as T;
         } catch (error) {
-          writeBehind.pending.clear();
+          writeBehind.clear();
           throw error;
         } finally {
           writeBehind.active = false;
         }
       }
-      // A savepoint: its rollback also takes back the thread rows it wrote behind.
-      const before = new Map(writeBehind.pending);
+      // A savepoint: its rollback also takes back the rows it held and the held rows it wrote.
+      const marks = writeBehind.mark();
       try {
         return inTransaction(fn) as T;
       } catch (error) {
-        writeBehind.pending = before;
+        writeBehind.undoTo(marks);
         throw error;
       }
     },

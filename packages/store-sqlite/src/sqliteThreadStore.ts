@@ -1,5 +1,6 @@
 import type { ThreadRow, ThreadStore } from '@parley/model';
 import type Database from 'better-sqlite3';
+import type { WriteBehind } from './writeBehind.ts';
 
 interface ThreadRecord {
   id: string;
@@ -31,29 +32,15 @@ function toRow(r: ThreadRecord): ThreadRow {
 export const THREAD_ACTIVITY_ORDER = 'coalesce(t.last_message_on, t.created_on) DESC, t.id ASC';
 
 /**
- * Thread rows written inside a transaction, kept until it commits: the relay rewrites a thread's
- * row (last seq, last message time) with every message, and a busy batch holds many messages of
- * one thread. `sqliteStore.ts` owns it: it flushes at the outermost commit, restores the map when a
- * savepoint rolls back, and clears it when the transaction does.
- */
-export class ThreadWriteBehind {
-  /** True inside the store's own `transaction` (a raw `db.transaction` writes at once). */
-  active = false;
-  pending = new Map<string, ThreadRow>();
-  /** Writes the pending rows now (before a query that reads the table in SQL). */
-  flush: () => void = () => undefined;
-}
-
-/**
  * The `threads` table as a `ThreadStore`; `purge` also removes the thread's members, index rows
- * and receipts. With `writeBehind`, `put` inside a transaction only records the row (see
- * `ThreadWriteBehind`); `get` sees it, and every other read flushes first.
+ * and receipts. With `writeBehind`, `put` inside the store's transaction holds the row until it
+ * commits (see `writeBehind.ts`); `get` sees it, and every other read writes held rows first.
  *
  * @example
  * const threads = createSqliteThreadStore(db);
  * threads.put(row);
  */
-export function createSqliteThreadStore(db: Database.Database, writeBehind?: ThreadWriteBehind): ThreadStore {
+export function createSqliteThreadStore(db: Database.Database, writeBehind?: WriteBehind): ThreadStore {
   const upsert = db.prepare<ThreadRecord>(
     `INSERT INTO threads (id, topic, created_by, created_on, deleted_on, last_message_on, last_seq, current_page,
        idempotency_key)
@@ -95,22 +82,17 @@ export function createSqliteThreadStore(db: Database.Database, writeBehind?: Thr
       current_page: row.currentPage,
       idempotency_key: row.idempotencyKey,
     });
-  if (writeBehind)
-    writeBehind.flush = () => {
-      if (writeBehind.pending.size === 0) return;
-      for (const row of writeBehind.pending.values()) write(row);
-      writeBehind.pending.clear();
-    };
+  const held = writeBehind?.table(write);
   const flush = () => writeBehind?.flush();
 
   return {
     put(row) {
-      if (writeBehind?.active) writeBehind.pending.set(row.id, row);
+      if (held && writeBehind?.active) held.put(row.id, row);
       else write(row);
     },
     get(id) {
-      const held = writeBehind?.pending.get(id);
-      if (held) return held;
+      const row = held?.latest.get(id);
+      if (row) return row;
       const r = selectOne.get(id);
       return r && toRow(r);
     },

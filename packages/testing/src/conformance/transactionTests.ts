@@ -174,6 +174,56 @@ export function transactionTests(h: StoreHarness<RelayStore>): void {
       ]);
     });
 
+    it('message and op rows written in a transaction read back inside it, and a purge removes them', () => {
+      seed(h.store);
+      h.store.transaction(() => {
+        h.store.messages.put(messageRow('abc', 2));
+        h.store.messages.put(messageRow('abc', 2, { deletedOn: '2026-01-02T00:00:00.000Z' }));
+        h.store.ops.put(opRow('alice', 'op7', { n: 7 }));
+        h.store.ops.put(opRow('alice', 'op8', { n: 8, device: 'd2' }));
+        expect(h.store.messages.get('abc', 'm2')?.deletedOn).toBe('2026-01-02T00:00:00.000Z');
+        expect(h.store.ops.get('alice', 'op7')?.n).toBe(7);
+        expect(h.store.ops.lastN('alice', 'd1')).toBe(7);
+        expect(h.store.ops.lastN('alice', 'd2')).toBe(8);
+        expect(h.store.messages.firstSeqAtOrAfter('abc', '2026-01-01T00:00:02.000Z')).toBe(2);
+        expect(h.store.messages.list('abc').map((m) => m.seq)).toEqual([2, 1]);
+        h.store.messages.put(messageRow('abc', 3));
+        h.store.threads.purge('abc');
+        expect(h.store.messages.get('abc', 'm2')).toBeUndefined();
+        expect(h.store.messages.get('abc', 'm3')).toBeUndefined();
+        h.store.messages.put(messageRow('abc', 4));
+      });
+      expect(h.store.messages.list('abc').map((m) => m.seq)).toEqual([4]);
+      expect(h.store.ops.get('alice', 'op8')?.device).toBe('d2');
+      expect(h.store.ops.lastN('alice', 'd1')).toBe(7);
+    });
+
+    it('a nested transaction that throws takes back its message and op rows, even after a read wrote them out', () => {
+      h.store.transaction(() => {
+        h.store.messages.put(messageRow('abc', 1));
+        h.store.ops.put(opRow('alice', 'op1', { n: 1 }));
+        try {
+          h.store.transaction(() => {
+            h.store.messages.put(messageRow('abc', 2));
+            h.store.ops.put(opRow('alice', 'op2', { n: 2 }));
+            expect(h.store.messages.list('abc')).toHaveLength(2); // writes the held rows out
+            h.store.messages.put(messageRow('abc', 1, { deletedOn: '2026-01-02T00:00:00.000Z' }));
+            expect(h.store.ops.lastN('alice', 'd1')).toBe(2);
+            throw boom;
+          });
+        } catch (error) {
+          expect(error).toBe(boom);
+        }
+        expect(h.store.messages.get('abc', 'm1')?.deletedOn).toBeNull();
+        expect(h.store.messages.get('abc', 'm2')).toBeUndefined();
+        expect(h.store.ops.get('alice', 'op2')).toBeUndefined();
+        expect(h.store.ops.lastN('alice', 'd1')).toBe(1);
+      });
+      expect(h.store.messages.list('abc')).toEqual([messageRow('abc', 1)]);
+      expect(h.store.ops.get('alice', 'op1')?.n).toBe(1);
+      expect(h.store.ops.get('alice', 'op2')).toBeUndefined();
+    });
+
     it('the store works normally after a rollback', () => {
       expect(() =>
         h.store.transaction(() => {
