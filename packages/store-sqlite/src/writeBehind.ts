@@ -81,7 +81,7 @@ export class WriteBehind {
   }
 
   undoTo(marks: readonly (readonly [number, number])[]): void {
-    this.#tables.forEach((t, i) => t.undoTo(marks[i]!));
+    for (let i = 0; i < this.#tables.length; i++) this.#tables[i]!.undoTo(marks[i]!);
   }
 
   clear(): void {
