@@ -1,12 +1,13 @@
 import { type HiddenPredicate, encodeRedactedState, headDocName } from '@parley/model';
 import type { ErrorCode } from '@parley/protocol';
 import type { AccessControl } from './access.ts';
-import type { TokenVerifier } from './api.ts';
+import type { Actor, TokenVerifier } from './api.ts';
 import type { AwarenessRelay } from './awarenessRelay.ts';
 import type { Committer } from './committer.ts';
 import type { DocHost, HostedDoc } from './docHost.ts';
 import type { RelaySignals } from './signals.ts';
 import type { SessionMetrics } from './sessionMetrics.ts';
+import { applyClientUpdate } from './syncMessages.ts';
 import type { UserOps } from './userOps.ts';
 
 /** A connected session as the hub sees it (both socket endpoints). */
@@ -100,8 +101,22 @@ export class SessionHub implements SessionHubDeps {
     this.awareness.forgetUser(threadId, userId);
   }
 
-  redactState(hosted: HostedDoc, hidden: HiddenPredicate, stateVector?: Uint8Array): Uint8Array {
-    return encodeRedactedState(hosted.doc, hidden, stateVector);
+  /** The step-2 answer to a client's state vector: redacted for a member with hidden history. */
+  syncAnswer(hosted: HostedDoc, hidden: HiddenPredicate | undefined, stateVector: Uint8Array): Uint8Array {
+    return hidden
+      ? encodeRedactedState(hosted.doc, hidden, stateVector)
+      : this.host.stateAsUpdate(hosted, stateVector);
+  }
+
+  /**
+   * Applies a client's update to a doc it may write (its user doc) and, in the same batch, the
+   * intents it carries: one commit per message, not two. Rejects with INVALID_UPDATE.
+   */
+  acceptClientUpdate(hosted: HostedDoc, update: Uint8Array, sessionId: string, actor: Actor): Promise<void> {
+    return this.committer.run(() => {
+      applyClientUpdate(hosted.doc, update, sessionId);
+      this.userOps.schedule(actor, true);
+    });
   }
 
   /** Signals that end subscriptions. */

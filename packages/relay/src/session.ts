@@ -20,13 +20,7 @@ import type { DocSubscriber, HostedDoc } from './docHost.ts';
 import type { SessionHub } from './hub.ts';
 import { TokenBucket } from './rateLimit.ts';
 import type { SessionLimits } from './sessionLimits.ts';
-import {
-  applyClientUpdate,
-  readSyncMessage,
-  syncStep1Payload,
-  syncStep2Payload,
-  syncUpdatePayload,
-} from './syncMessages.ts';
+import { readSyncMessage, syncStep1Payload, syncStep2Payload, syncUpdatePayload } from './syncMessages.ts';
 
 /** The socket under a session (a `ws` WebSocket, or a test double behind this interface). */
 export interface SessionTransport {
@@ -328,9 +322,7 @@ export class SyncSession {
       } catch {
         throw new ParleyError('MALFORMED_FRAME', 'The state vector could not be decoded.');
       }
-      const update = sub.access.hidden
-        ? this.#hub.redactState(hosted, sub.access.hidden, msg.stateVector)
-        : this.#hub.host.stateAsUpdate(hosted, msg.stateVector);
+      const update = this.#hub.syncAnswer(hosted, sub.access.hidden, msg.stateVector);
       this.#sendSync(docName, syncStep2Payload(update));
       this.#hub.metrics.syncBytesOut?.(update.length);
       return;
@@ -341,13 +333,8 @@ export class SyncSession {
       throw new ParleyError('WRITE_FORBIDDEN', `Clients may not write to ${docName}.`);
     }
     this.#hub.metrics.syncBytesIn?.(msg.update.length);
-    const actor = this.claims!;
-    this.#hub.committer
-      .run(() => {
-        applyClientUpdate(sub.hosted.doc, msg.update, this.id);
-        // The intents it carries are applied in the same batch: one commit per message, not two.
-        this.#hub.userOps.schedule(actor, true);
-      })
+    this.#hub
+      .acceptClientUpdate(sub.hosted, msg.update, this.id, this.claims!)
       .catch((error) => this.#reportError(docName, error));
   }
 

@@ -9,13 +9,7 @@ import type { DocSubscriber, HostedDoc } from './docHost.ts';
 import type { SessionHub } from './hub.ts';
 import { TokenBucket } from './rateLimit.ts';
 import type { SessionTransport } from './session.ts';
-import {
-  applyClientUpdate,
-  readSyncMessage,
-  syncStep1Payload,
-  syncStep2Payload,
-  syncUpdatePayload,
-} from './syncMessages.ts';
+import { readSyncMessage, syncStep1Payload, syncStep2Payload, syncUpdatePayload } from './syncMessages.ts';
 
 /** y-websocket message types (first varUint of every message). */
 const YWS = { sync: 0, awareness: 1, auth: 2, queryAwareness: 3 } as const;
@@ -92,9 +86,7 @@ export class YwsSession {
     const msg = readSyncMessage(payload);
     if (!msg) return;
     if (msg.step === SyncStep.Step1) {
-      const update = this.#access.hidden
-        ? this.#hub.redactState(this.#hosted, this.#access.hidden, msg.stateVector)
-        : this.#hub.host.stateAsUpdate(this.#hosted, msg.stateVector);
+      const update = this.#hub.syncAnswer(this.#hosted, this.#access.hidden, msg.stateVector);
       this.#send(YWS.sync, syncStep2Payload(update));
       return;
     }
@@ -102,13 +94,8 @@ export class YwsSession {
       if (msg.step === SyncStep.Update) this.#permissionDenied('Clients may not write to thread documents.');
       return;
     }
-    const claims = this.claims;
-    this.#hub.committer
-      .run(() => {
-        applyClientUpdate(this.#hosted.doc, msg.update, this.id);
-        // As on /v1/sync: the intents it carries are applied in the same batch.
-        this.#hub.userOps.schedule(claims, true);
-      })
+    this.#hub
+      .acceptClientUpdate(this.#hosted, msg.update, this.id, this.claims)
       .catch(() => this.#permissionDenied('The update could not be applied.'));
   }
 
