@@ -1,3 +1,4 @@
+import { isPlainEntry } from '@parley/model';
 import * as Y from 'yjs';
 
 /** What one Yjs update holds and what it changed, decoded. */
@@ -82,7 +83,7 @@ export const applyAndSummarize = (doc: Y.Doc, update: Uint8Array): UpdateSummary
     const observer = (event: Y.YMapEvent<unknown>) => {
       for (const [key, change] of event.changes.keys) {
         const now = event.target.get(key);
-        if (change.action !== 'update' || !isObject(change.oldValue) || !isObject(now)) continue;
+        if (change.action !== 'update' || !isPlainEntry(change.oldValue) || !isPlainEntry(now)) continue;
         replaced.add(`${name}\n${key}`);
         objectChanges.push(`${name}.${key}{${fieldsChanged(change.oldValue, now).join(',')}}`);
       }
@@ -108,9 +109,6 @@ export const applyAndSummarize = (doc: Y.Doc, update: Uint8Array): UpdateSummary
   }
   return { ...facts, changed: [...changed, ...objectChanges].sort() };
 };
-
-const isObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Y.AbstractType);
 
 /** Fields whose values differ between two versions of an object (compared as JSON). */
 const fieldsChanged = (before: Record<string, unknown>, after: Record<string, unknown>): string[] =>

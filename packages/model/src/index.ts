@@ -34,6 +34,7 @@ export type {
 export {
   currentPageOf,
   deleteMember,
+  isPlainEntry,
   membersMap,
   messagesMap,
   metaMap,

@@ -132,17 +132,15 @@ const MESSAGE_FIELDS = [
   'version',
 ] as const satisfies readonly (keyof MessageRecord)[];
 
+/** A map value stored as a plain object (a message), not a nested Yjs type or an array. */
+export const isPlainEntry = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Y.AbstractType);
+
 /** Reads one message's fields; undefined if the entry is missing or not a message. */
 export const readMessageMap = (entry: unknown): MessageRecord | undefined => {
   let get: (field: string) => unknown;
   if (entry instanceof Y.Map) get = (f) => entry.get(f);
-  else if (
-    typeof entry === 'object' &&
-    entry !== null &&
-    !Array.isArray(entry) &&
-    !(entry instanceof Y.AbstractType)
-  )
-    get = (f) => (Object.hasOwn(entry, f) ? (entry as Record<string, unknown>)[f] : undefined);
+  else if (isPlainEntry(entry)) get = (f) => (Object.hasOwn(entry, f) ? entry[f] : undefined);
   else return undefined;
   const id = get('id');
   const seq = get('seq');
