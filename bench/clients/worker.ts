@@ -77,15 +77,12 @@ serveRpc({
   send: async (a: { tag: string; rate: number; durationMs: number }) => {
     const start = performance.now();
     let sent = 0;
-    const counters = new Map<string, number>();
     while (true) {
       const elapsed = performance.now() - start;
       if (elapsed >= a.durationMs) break;
       const due = Math.floor((a.rate * elapsed) / 1000) - sent;
       for (let i = 0; i < due; i++) {
         const c = conns[sent % conns.length]!;
-        const n = (counters.get(c.member) ?? 0) + 1;
-        counters.set(c.member, n);
         // Time-ordered like the SDK's ids (timeOrderedId); tag and sender first, for the receivers.
         const id = `${a.tag}_${c.member}_${timeOrderedId()}`;
         c.sendMessage(id, markedContent(id, nowMs()));

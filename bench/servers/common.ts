@@ -6,8 +6,6 @@ import { type Handler, serveRpc } from '../lib/rpc.ts';
 export interface ServerStats {
   /** Process CPU since start, µs (user + system). */
   readonly cpuUs: number;
-  /** Of which in the kernel (socket writes, fsync), µs. */
-  readonly systemUs: number;
   readonly rss: number;
   readonly heapUsed: number;
 }
@@ -15,7 +13,7 @@ export interface ServerStats {
 export const serverStats = (): ServerStats => {
   const c = process.cpuUsage();
   const m = process.memoryUsage();
-  return { cpuUs: c.user + c.system, systemUs: c.system, rss: m.rss, heapUsed: m.heapUsed };
+  return { cpuUs: c.user + c.system, rss: m.rss, heapUsed: m.heapUsed };
 };
 
 const gc = async (): Promise<void> => {
