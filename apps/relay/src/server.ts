@@ -55,7 +55,18 @@ export const startRelayServer = async (config: ServeConfig): Promise<RunningRela
     : undefined;
   const file = config.configFile ? readConfigFile(config.configFile) : {};
   const metricsToken = config.metricsToken ?? file.metricsToken;
-  const store = createSqliteStore({ path: config.db });
+  const logger = createJsonLogger(config.logLevel ?? 'info');
+  // Checkpoints from a thread of their own: no commit (and so no session) waits for the copy of
+  // the WAL into the file and its fsync.
+  const store = createSqliteStore({
+    path: config.db,
+    checkpoint: 'background',
+    onCheckpointError: (error) =>
+      logger.info(
+        { event: 'checkpointThreadFailed', error: String(error) },
+        'the checkpoint thread failed; the writer checkpoints by itself past 10,000 WAL pages',
+      ),
+  });
   let relay: ReturnType<typeof createRelay> | undefined;
   try {
     const tokens = createHmacTokens({ secret: tokenSecret(store.settings, config.secret) });
@@ -76,7 +87,7 @@ export const startRelayServer = async (config: ServeConfig): Promise<RunningRela
       issueToken: tokens.sign,
       ...(config.adminKey ? { adminKey: config.adminKey } : {}),
       ...(config.pageSize ? { pageSize: config.pageSize } : {}),
-      logger: createJsonLogger(config.logLevel ?? 'info'),
+      logger,
       ...(metricsToken ? { metricsToken } : {}),
       ...(file.webhooks ? { webhooks: file.webhooks } : {}),
       ...(file.webhookDelivery ? { webhookDelivery: file.webhookDelivery } : {}),

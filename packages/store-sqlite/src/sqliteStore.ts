@@ -12,6 +12,7 @@ import { createSqliteSettingsStore } from './sqliteSettingsStore.ts';
 import { createSqliteThreadStore } from './sqliteThreadStore.ts';
 import { createSqliteWebhookStore } from './sqliteWebhookStore.ts';
 import { WriteBehind } from './writeBehind.ts';
+import { BackgroundCheckpointer, type CheckpointStats } from './checkpointer.ts';
 
 /** Options of `createSqliteStore`. */
 export interface SqliteStoreOptions {
@@ -29,6 +30,18 @@ export interface SqliteStoreOptions {
   readonly synchronous?: 'normal' | 'full';
   /** How long a write waits for another connection's lock, in ms. Default 5000. */
   readonly busyTimeoutMs?: number;
+  /**
+   * Who folds the WAL into the database file. 'inline' (default): SQLite, inside the commit that
+   * crosses 1,000 WAL pages, which then waits for the copy and its fsync. 'background': a thread
+   * of its own every `checkpointIntervalMs` (see `BackgroundCheckpointer`), so commits never wait;
+   * the writer still checkpoints by itself past 10,000 pages, should the thread fall behind or
+   * fail. The relay server uses 'background'. Ignored when `readonly`.
+   */
+  readonly checkpoint?: 'inline' | 'background';
+  /** With `checkpoint: 'background'`: ms between checkpoints. Default 250. */
+  readonly checkpointIntervalMs?: number;
+  /** With `checkpoint: 'background'`: called if the thread fails. */
+  readonly onCheckpointError?: (error: unknown) => void;
 }
 
 /** A `RelayStore` on one SQLite file. */
@@ -38,7 +51,12 @@ export interface SqliteRelayStore extends RelayStore {
   readonly db: Database.Database;
   /** `PRAGMA user_version`: how many migrations the file has. */
   readonly schemaVersion: number;
+  /** What the background checkpointer did; undefined with `checkpoint: 'inline'`. */
+  checkpointStats(): CheckpointStats | undefined;
 }
+
+/** WAL pages past which the writer checkpoints by itself even with a background checkpointer. */
+const BACKSTOP_WAL_PAGES = 10_000;
 
 /**
  * Opens (or creates) the relay's SQLite database.
@@ -60,6 +78,14 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteRelayStore
     synchronous: options.synchronous,
     busyTimeoutMs: options.busyTimeoutMs,
   });
+  let checkpointer: BackgroundCheckpointer | undefined;
+  if (options.checkpoint === 'background' && !options.readonly && options.path !== ':memory:') {
+    db.pragma(`wal_autocheckpoint = ${BACKSTOP_WAL_PAGES}`);
+    checkpointer = new BackgroundCheckpointer(options.path, {
+      intervalMs: options.checkpointIntervalMs,
+      onError: options.onCheckpointError,
+    });
+  }
   const docs = createSqliteDocStore(db);
   // Thread, message-index and op rows written in a transaction are held until it commits.
   const writeBehind = new WriteBehind();
@@ -115,7 +141,10 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteRelayStore
         throw error;
       }
     },
+    checkpointStats: () => checkpointer?.stats(),
     close() {
+      // The thread's connection closes first, so the writer's close folds the WAL into the file.
+      checkpointer?.close();
       if (db.open) db.close();
     },
   };

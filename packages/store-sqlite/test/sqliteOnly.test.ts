@@ -1,5 +1,5 @@
 import { type ChildProcessWithoutNullStreams, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -11,6 +11,7 @@ import {
   parleyDatabaseKind,
   relayMigrations,
 } from '../src/index.ts';
+import { BackgroundCheckpointer } from '../src/checkpointer.ts';
 
 const fixture = (name: string) => new URL(`./fixtures/${name}`, import.meta.url).pathname;
 const repoRoot = new URL('../../../', import.meta.url).pathname;
@@ -31,26 +32,35 @@ function runTs(script: string, args: string[]) {
 }
 
 describe('an interrupted write', () => {
-  for (const how of ['kill', 'exit'] as const) {
-    it(`a process that dies (${how}) mid-transaction leaves the previous state intact`, () => {
-      const path = join(dir, 'relay.db');
-      const child = runTs(fixture('interruptedWriter.ts'), [path, how]);
-      expect(child.stdout).toContain('inside');
-      if (how === 'kill') expect(child.signal).toBe('SIGKILL');
-      else expect(child.status).toBe(3);
+  for (const mode of ['inline', 'background'] as const) {
+    for (const how of ['kill', 'exit'] as const) {
+      it(`a process that dies (${how}) mid-transaction leaves the previous state intact (${mode} checkpoints)`, () => {
+        const path = join(dir, 'relay.db');
+        const child = runTs(fixture('interruptedWriter.ts'), [path, how, mode]);
+        expect(child.stdout).toContain('inside');
+        if (how === 'kill') expect(child.signal).toBe('SIGKILL');
+        else expect(child.status).toBe(3);
 
-      const store = createSqliteStore({ path });
-      try {
-        expect(store.settings.get('state')).toBe('committed');
-        const loaded = store.docs.load('thread:abc');
-        expect(loaded.snapshot).toBeNull();
-        expect(loaded.updates.map((u) => [...u.update])).toEqual([[1]]);
-        expect(store.docs.list()).toEqual(['thread:abc']);
-        expect(store.db.pragma('integrity_check', { simple: true })).toBe('ok');
-      } finally {
-        store.close();
-      }
-    });
+        const store = createSqliteStore({ path });
+        try {
+          expect(store.settings.get('state')).toBe('committed');
+          const loaded = store.docs.load('thread:abc');
+          expect(loaded.snapshot).toBeNull();
+          expect(loaded.updates.map((u) => [...u.update])).toEqual([[1]]);
+          if (mode === 'background') {
+            // Committed rows, some of them already copied into the file by the thread, are whole.
+            const committed = store.docs.load('thread:committed').updates;
+            expect(committed.map((u) => u.update[0])).toEqual(Array.from({ length: 300 }, (_, i) => i % 256));
+            expect(store.docs.list()).toEqual(['thread:abc', 'thread:committed']);
+          } else {
+            expect(store.docs.list()).toEqual(['thread:abc']);
+          }
+          expect(store.db.pragma('integrity_check', { simple: true })).toBe('ok');
+        } finally {
+          store.close();
+        }
+      });
+    }
   }
 });
 
@@ -215,5 +225,78 @@ describe('schema', () => {
     store.close();
     expect(() => createSqliteStore({ path })).toThrow(/schema version/);
     expect(() => createSqliteStore({ path, readonly: true })).toThrow(/schema version/);
+  });
+});
+
+describe("checkpoint: 'background'", () => {
+  const walPages = (path: string) => {
+    // A second connection's PASSIVE checkpoint reports the WAL's size; nothing is left to copy
+    // once the thread has copied it (log = checkpointed).
+    const db = new Database(path);
+    try {
+      return db.pragma('wal_checkpoint(PASSIVE)') as { busy: number; log: number; checkpointed: number }[];
+    } finally {
+      db.close();
+    }
+  };
+
+  it('copies committed pages into the file from its thread and keeps a backstop for the writer', async () => {
+    const path = join(dir, 'relay.db');
+    const store = createSqliteStore({ path, checkpoint: 'background', checkpointIntervalMs: 20 });
+    try {
+      expect(store.db.pragma('wal_autocheckpoint', { simple: true })).toBe(10_000);
+      for (let i = 0; i < 200; i++)
+        store.transaction(() => store.docs.append('thread:abc', new Uint8Array(2_000).fill(i % 256)));
+      for (let i = 0; i < 500 && (store.checkpointStats()?.frames ?? 0) < 100; i++)
+        await new Promise((r) => setTimeout(r, 10));
+      const stats = store.checkpointStats()!;
+      expect(stats.checkpoints).toBeGreaterThanOrEqual(1);
+      expect(stats.frames).toBeGreaterThanOrEqual(100);
+      expect(stats.wallMs).toBeGreaterThan(0);
+      if (process.platform === 'linux') expect(stats.cpuMs).toBeGreaterThan(0);
+      const [w] = walPages(path);
+      expect(w!.checkpointed).toBe(w!.log);
+    } finally {
+      store.close();
+    }
+    // The thread closed its connection first: the writer's close folded the WAL away.
+    const reopened = createSqliteStore({ path });
+    try {
+      expect(reopened.docs.load('thread:abc').updates).toHaveLength(200);
+    } finally {
+      reopened.close();
+    }
+  });
+
+  it('closes at once although the next checkpoint is a minute away, leaving no WAL behind', () => {
+    const path = join(dir, 'relay.db');
+    const store = createSqliteStore({ path, checkpoint: 'background', checkpointIntervalMs: 60_000 });
+    store.transaction(() => store.docs.append('thread:abc', new Uint8Array([1])));
+    store.close();
+    expect(existsSync(`${path}-wal`)).toBe(false);
+    expect(createSqliteStore({ path, readonly: true }).docs.load('thread:abc').updates).toHaveLength(1);
+  });
+
+  it('waits on close until the thread has closed its connection', () => {
+    const path = join(dir, 'relay.db');
+    const store = createSqliteStore({ path });
+    const thread = new BackgroundCheckpointer(path, { intervalMs: 60_000 });
+    expect(thread.close()).toBe(true);
+    expect(thread.close()).toBe(true);
+    store.close();
+  });
+
+  it('is inline (no thread, no stats) by default and for readonly or in-memory stores', () => {
+    const path = join(dir, 'relay.db');
+    const inline = createSqliteStore({ path });
+    expect(inline.checkpointStats()).toBeUndefined();
+    expect(inline.db.pragma('wal_autocheckpoint', { simple: true })).toBe(1_000);
+    inline.close();
+    const ro = createSqliteStore({ path, readonly: true, checkpoint: 'background' });
+    expect(ro.checkpointStats()).toBeUndefined();
+    ro.close();
+    const mem = createSqliteStore({ path: ':memory:', checkpoint: 'background' });
+    expect(mem.checkpointStats()).toBeUndefined();
+    mem.close();
   });
 });
