@@ -118,13 +118,16 @@ export interface RelayOptions {
   readonly commitWindowMs?: number;
   /** Read receipts in threads with at least `receiptPaceMinSubscribers` (default 32) head
    * subscribers are delivered at most once per window per thread, merged, in ms (default 250; the
-   * first after a quiet spell at once). 0: every receipt is delivered with its commit. */
+   * first after a quiet spell at once). 0: every receipt is delivered with its commit. The window
+   * grows with the thread as the awareness window does (`awarenessWritesPerSecond`), and whichever
+   * of the two is due first sends the other's pending batch with it: one socket write per member. */
   readonly receiptPaceMs?: number;
   readonly receiptPaceMinSubscribers?: number;
   /** Awareness fan-out window per thread in ms (default 250: at most 4 batches a second). */
   readonly awarenessWindowMs?: number;
-  /** Socket writes per second a thread's awareness fan-out may cost (default 600): above 150
-   * subscribers (at the default window) the window grows with the thread. Infinity: off. */
+  /** Socket writes per second a thread's awareness fan-out, and its paced receipts, may cost
+   * (default 600): above 150 subscribers (at the default window) the window grows with the
+   * thread. Infinity: off. */
   readonly awarenessWritesPerSecond?: number;
   /** Errors that are not ParleyErrors (bugs, storage failures); default: console.error. */
   readonly onInternalError?: (error: unknown) => void;

@@ -55,6 +55,8 @@ export interface AwarenessRelayOptions {
   readonly memberCount: (threadId: string) => number;
   /** A member's state says it read up to a message: record it durably (coalesced by the caller). */
   readonly onRead?: (actor: Actor, threadId: string, messageId: string) => void;
+  /** A thread's batch is about to go out: the relay sends the head doc's held receipts with it. */
+  readonly onFlush?: (threadId: string) => void;
   readonly metrics: SessionMetrics;
   readonly now: () => number;
 }
@@ -174,6 +176,14 @@ export class AwarenessRelay {
     this.#schedule(presence);
   }
 
+  /** Sends the thread's pending batch now, if one is waiting for its window (see `onFlush`). */
+  flushNow(threadId: string): void {
+    const p = this.#threads.get(threadId);
+    if (!p?.timer) return;
+    clearTimeout(p.timer);
+    this.#flush(p);
+  }
+
   dropThread(threadId: string): void {
     const presence = this.#threads.get(threadId);
     if (!presence) return;
@@ -221,6 +231,7 @@ export class AwarenessRelay {
     }
     p.dirty.clear();
     if (entries.length === 0 || !this.#enabled(p.threadId)) return;
+    this.#o.onFlush?.(p.threadId);
     const update = encodeAwarenessUpdate(entries);
     const docName = headDocName(p.threadId);
     let sent = 0;

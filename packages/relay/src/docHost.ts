@@ -48,6 +48,19 @@ export interface PaceOptions {
   readonly ms: number;
   /** Docs with fewer subscribers than this are never paced (a small fan-out costs little). */
   readonly minSubscribers: number;
+  /**
+   * Socket writes a doc's paced deliveries may cost per second: with more than
+   * `ms × this / 1000` subscribers the interval grows with them, as the awareness window does
+   * (the relay gives both the same budget, so a head doc's receipts and its thread's presence go
+   * out together). Default: no growth.
+   */
+  readonly writesPerSecond?: number;
+  /**
+   * Called when held updates of `hosted` are about to be delivered (their interval is over, or
+   * `flushHeld` was called): the relay sends the thread's pending awareness batch in the same
+   * turn, so that each member gets both in one socket write.
+   */
+  readonly onHeldDelivery?: (hosted: HostedDoc) => void;
 }
 
 export interface DocHostOptions {
@@ -269,7 +282,7 @@ export class DocHost {
         hosted.held.push(...pending);
         hosted.heldTimer ??= setTimeout(
           () => this.flushHeld(hosted),
-          Math.max(0, hosted.deliveredAt + this.#opts.pace!.ms - now),
+          Math.max(0, hosted.deliveredAt + this.#paceMs(hosted) - now),
         );
         continue;
       }
@@ -284,15 +297,28 @@ export class DocHost {
   flushHeld(hosted: HostedDoc): void {
     const held = hosted.held;
     this.#cancelHeld(hosted);
-    if (held.length > 0 && this.#docs.get(hosted.name) === hosted)
-      this.#deliver(hosted, held, performance.now());
+    if (held.length === 0 || this.#docs.get(hosted.name) !== hosted) return;
+    this.#opts.pace?.onHeldDelivery?.(hosted);
+    this.#deliver(hosted, held, performance.now());
+  }
+
+  /** Whether `hosted` has updates waiting for their paced delivery. */
+  holds(hosted: HostedDoc): boolean {
+    return hosted.held.length > 0;
+  }
+
+  #paceMs(hosted: HostedDoc): number {
+    const pace = this.#opts.pace;
+    if (!pace) return 0;
+    const perSecond = pace.writesPerSecond ?? Number.POSITIVE_INFINITY;
+    return Math.max(pace.ms, (1000 * hosted.subscribers.size) / perSecond);
   }
 
   #mayHold(hosted: HostedDoc, pending: readonly PendingUpdate[], now: number): boolean {
     const pace = this.#opts.pace;
     if (!pace || pace.ms <= 0 || hosted.subscribers.size < pace.minSubscribers) return false;
     if (!pending.every((p) => p.paced)) return false;
-    return hosted.held.length > 0 || now - hosted.deliveredAt < pace.ms;
+    return hosted.held.length > 0 || now - hosted.deliveredAt < this.#paceMs(hosted);
   }
 
   #cancelHeld(hosted: HostedDoc): void {

@@ -90,11 +90,21 @@ export const createRelay = (options: RelayOptions): Relay => {
     else console.error('parley-relay internal error:', error);
   };
 
+  const awarenessWritesPerSecond = options.awarenessWritesPerSecond ?? 600;
   const host = new DocHost({
     store,
     now,
     compactAfterUpdates: options.compactAfterUpdates ?? 500,
-    pace: { ms: options.receiptPaceMs ?? 250, minSubscribers: options.receiptPaceMinSubscribers ?? 32 },
+    pace: {
+      ms: options.receiptPaceMs ?? 250,
+      minSubscribers: options.receiptPaceMinSubscribers ?? 32,
+      // The awareness window's budget: a head's receipts and its presence batch keep one cadence,
+      // and whichever is due first takes the other along (one socket write per member).
+      writesPerSecond: awarenessWritesPerSecond,
+      onHeldDelivery: (hosted) => {
+        if (hosted.ref.kind === 'head') awareness.flushNow(hosted.ref.threadId);
+      },
+    },
   });
   /** Loaded docs and their stored size (snapshot plus log), for metrics and `stats()`. */
   const loadedDocs = () => {
@@ -191,7 +201,7 @@ export const createRelay = (options: RelayOptions): Relay => {
   const receiptDue = new Map<string, number>();
   const awareness = new AwarenessRelay({
     windowMs: options.awarenessWindowMs ?? 250,
-    maxWritesPerSecond: options.awarenessWritesPerSecond ?? 600,
+    maxWritesPerSecond: awarenessWritesPerSecond,
     expireMs: 30_000,
     perSessionPerSecond: 20,
     memberCutoff: options.presenceMemberCutoff ?? Number.POSITIVE_INFINITY,
@@ -205,6 +215,10 @@ export const createRelay = (options: RelayOptions): Relay => {
       if ((receiptDue.get(key) ?? 0) > t) return;
       receiptDue.set(key, t + 1000);
       apply(actor, { type: 'sendReadReceipt', threadId, messageId }).catch(() => undefined);
+    },
+    onFlush: (threadId) => {
+      const head = host.peek(headDocName(threadId));
+      if (head && host.holds(head)) host.flushHeld(head);
     },
     metrics: metrics.session,
     now,

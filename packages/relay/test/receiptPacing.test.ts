@@ -1,7 +1,8 @@
 import { headDocName, newThreadId, randomId, receiptsMap } from '@parley/model';
-import { MessageType } from '@parley/protocol';
+import { decodeBatch, decodeFrame, type Frame, MessageType } from '@parley/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestRelay, type TestRelay } from './harness.ts';
+import { encodeAwarenessUpdate } from '../src/awarenessCodec.ts';
 import { WireClient } from './wireClient.ts';
 
 // Pacing is on for threads with 2+ head subscribers here (the default threshold is 32).
@@ -60,6 +61,58 @@ describe('paced read receipts', () => {
     expect(hadReceiptAtRevoke).toBe(true);
     // bob received it too (with the removal, or on the pacing timer).
     await bob!.until(() => readBy(bob!, threadId, 'alice') === messageId, 2000);
+    bob!.close();
+    carol!.close();
+  });
+
+  it("go out with the thread's awareness batch, in one socket message per member", async () => {
+    const threadId = newThreadId();
+    const head = headDocName(threadId);
+    await apply('alice', {
+      type: 'createThread',
+      threadId,
+      topic: 'one write',
+      participants: [{ id: 'bob' }, { id: 'carol' }],
+    });
+    const messageId = randomId();
+    await apply('alice', { type: 'sendMessage', threadId, messageId, content: 'hi', messageType: 'text' });
+    const [bob, carol] = await Promise.all(
+      ['bob', 'carol'].map(async (u) =>
+        WireClient.connect(relay.url, await relay.token(u, { displayName: u })),
+      ),
+    );
+    await bob!.subscribe(head);
+    await carol!.subscribe(head);
+    await sleep(500);
+    await apply('bob', { type: 'sendReadReceipt', threadId, messageId });
+    await carol!.until(() => readBy(carol!, threadId, 'bob') === messageId, 2000);
+
+    // Held for up to 400 ms; bob's typing opens a 250 ms awareness window, which ends first.
+    const from = carol!.received.length;
+    await apply('alice', { type: 'sendReadReceipt', threadId, messageId });
+    bob!.sendFrame({
+      docName: head,
+      type: MessageType.Awareness,
+      payload: encodeAwarenessUpdate([{ clientId: 4242, clock: 1, state: { typing: { at: Date.now() } } }]),
+    });
+    await carol!.until(() => readBy(carol!, threadId, 'alice') === messageId, 2000);
+    await sleep(50);
+
+    const limits = { maxFrameBytes: 1 << 20, maxNameBytes: 512 };
+    const framesOf = (message: Uint8Array): Frame[] => {
+      const frame = decodeFrame(message, limits);
+      return frame.type === MessageType.Batch
+        ? decodeBatch(frame.payload).map((f) => decodeFrame(f, limits))
+        : [frame];
+    };
+    const messages = carol!.received.slice(from).map(framesOf);
+    const withPresence = messages.filter((m) => m.some((f) => f.type === MessageType.Awareness));
+    expect(withPresence).toHaveLength(1);
+    // The same message carries the head's update with alice's receipt; nothing else did.
+    expect(withPresence[0]!.some((f) => f.type === MessageType.Sync && f.docName === head)).toBe(true);
+    expect(
+      messages.filter((m) => m.some((f) => f.type === MessageType.Sync && f.docName === head)),
+    ).toHaveLength(1);
     bob!.close();
     carol!.close();
   });
