@@ -353,6 +353,7 @@ if (want('W6')) {
         'awareness frames/s per client (median)',
         'max',
         'all frames/s per client (max)',
+        'socket messages/s per client (max)',
         'relay CPU % of a core',
       ],
       results.map((r) => [
@@ -360,6 +361,7 @@ if (want('W6')) {
         fmt(r.awarenessPerSecMedian, 1),
         fmt(r.awarenessPerSecMax, 1),
         fmt(r.framesPerSecMax, 1),
+        fmt(r.messagesPerSecMax, 1),
         fmt(r.cpuPctOfCore, 1),
       ]),
     ),

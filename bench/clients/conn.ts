@@ -9,7 +9,10 @@ import type { Found } from '../lib/message.ts';
 export type ServerKind = 'parley' | 'yws' | 'hocuspocus' | 'raw';
 
 export interface ConnStats {
+  /** Protocol frames (a Parley Batch counts each frame inside it). */
   frames: number;
+  /** WebSocket messages: one per socket write of the server, at most. */
+  messages: number;
   awarenessFrames: number;
   bytes: number;
 }

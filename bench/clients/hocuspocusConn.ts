@@ -11,7 +11,7 @@ import type { BenchConn, ConnOptions, ConnStats } from './conn.ts';
 import { EMPTY_SV, handleSync, OneDocWriter, writeSync } from './yjsWire.ts';
 
 export class HocuspocusConn implements BenchConn {
-  readonly stats: ConnStats = { frames: 0, awarenessFrames: 0, bytes: 0 };
+  readonly stats: ConnStats = { frames: 0, messages: 0, awarenessFrames: 0, bytes: 0 };
   readonly docs = new Map<string, Y.Doc>();
   readonly member: string;
   #ws: WebSocket;
@@ -82,6 +82,7 @@ export class HocuspocusConn implements BenchConn {
 
   #onMessage(data: Buffer): void {
     this.stats.bytes += data.length;
+    this.stats.messages++;
     this.stats.frames++;
     const d = decoding.createDecoder(data);
     decoding.readVarString(d);

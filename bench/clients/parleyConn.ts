@@ -40,7 +40,7 @@ export const syncPayload = (step: number, body: Uint8Array): Uint8Array => {
 };
 
 export class ParleyConn implements BenchConn {
-  readonly stats: ConnStats = { frames: 0, awarenessFrames: 0, bytes: 0 };
+  readonly stats: ConnStats = { frames: 0, messages: 0, awarenessFrames: 0, bytes: 0 };
   readonly docs = new Map<string, Y.Doc>();
   readonly member: string;
   userId = '';
@@ -166,6 +166,7 @@ export class ParleyConn implements BenchConn {
 
   #onMessage(data: Buffer): void {
     this.stats.bytes += data.length;
+    this.stats.messages++;
     const frame = decodeFrame(data, LIMITS);
     if (frame.type === MessageType.Batch) {
       for (const inner of decodeBatch(frame.payload)) this.#onFrame(decodeFrame(inner, LIMITS));

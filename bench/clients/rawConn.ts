@@ -5,7 +5,7 @@ import { type Found, scanMarkers } from '../lib/message.ts';
 import type { BenchConn, ConnOptions, ConnStats } from './conn.ts';
 
 export class RawConn implements BenchConn {
-  readonly stats: ConnStats = { frames: 0, awarenessFrames: 0, bytes: 0 };
+  readonly stats: ConnStats = { frames: 0, messages: 0, awarenessFrames: 0, bytes: 0 };
   readonly docs = new Map<string, Y.Doc>();
   readonly member: string;
   #ws: WebSocket;
@@ -47,6 +47,7 @@ export class RawConn implements BenchConn {
 
   #onMessage(data: Buffer): void {
     this.stats.bytes += data.length;
+    this.stats.messages++;
     this.stats.frames++;
     if (this.#o.mode === 'scan' && this.#o.onMarkers) {
       this.#found.length = 0;

@@ -23,6 +23,8 @@ export interface W6Result {
   readonly awarenessPerSecMedian: number;
   readonly awarenessPerSecMax: number;
   readonly framesPerSecMax: number;
+  /** WebSocket messages per second per receiving client (max): the server's socket writes. */
+  readonly messagesPerSecMax: number;
   readonly cpuPctOfCore: number;
 }
 
@@ -59,11 +61,13 @@ export const runW6 = async (kind: ServerKind, o: W6Options): Promise<W6Result> =
     const after = await readers.call<ConnStats[]>('connStats');
     const aw = after.map((a, i) => (a.awarenessFrames - (before[i]?.awarenessFrames ?? 0)) / seconds);
     const fr = after.map((a, i) => (a.frames - (before[i]?.frames ?? 0)) / seconds);
+    const ms = after.map((a, i) => (a.messages - (before[i]?.messages ?? 0)) / seconds);
     return {
       kind,
       awarenessPerSecMedian: median(aw),
       awarenessPerSecMax: Math.max(...aw),
       framesPerSecMax: Math.max(...fr),
+      messagesPerSecMax: Math.max(...ms),
       cpuPctOfCore: (100 * (s1.cpuUs - s0.cpuUs)) / (seconds * 1e6),
     };
   } finally {
