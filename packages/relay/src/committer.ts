@@ -29,6 +29,13 @@ export interface CommitterOptions {
   readonly windowMs?: number;
   /** Event-loop utilization (0–1) above which the window applies; 0: always. Default 0.1. */
   readonly busyShare?: number;
+  /**
+   * A batch starts no new unit after running this long (ms): the rest, in order, open the next
+   * batch once this one is committed and delivered and the event loop has read its sockets. An
+   * overloaded relay otherwise ran everything queued in one batch — hundreds of ms in which no
+   * session was served. Default 25.
+   */
+  readonly maxBatchMs?: number;
 }
 
 /** How often the event loop's utilization is sampled to decide whether the relay is busy, in ms. */
@@ -56,6 +63,7 @@ export class Committer {
   #afterCommit: (() => void)[] = [];
   #lastBatchAt = Number.NEGATIVE_INFINITY;
   readonly #busyShare: number;
+  readonly #maxBatchMs: number;
   #elu = nodePerformance.eventLoopUtilization();
   #eluAt = Number.NEGATIVE_INFINITY;
   #busy = false;
@@ -67,6 +75,7 @@ export class Committer {
     this.#hooks = hooks;
     this.#windowMs = options.windowMs ?? 10;
     this.#busyShare = options.busyShare ?? 0.1;
+    this.#maxBatchMs = options.maxBatchMs ?? 25;
   }
 
   /** Queues `work` to run inside the next batch's transaction; resolves with its value after commit. */
@@ -166,6 +175,10 @@ export class Committer {
             }
             if (!(error instanceof ParleyError)) this.#hooks.onInternalError?.(error);
             outcomes.push({ ok: false, value: error });
+          }
+          if (i + 1 < units.length && performance.now() - started >= this.#maxBatchMs) {
+            deferred.push(...units.splice(i + 1));
+            break;
           }
         }
         this.#host.logBatch();

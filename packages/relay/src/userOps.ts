@@ -26,6 +26,8 @@ export interface UserOpsDeps {
 
 /** Most ops one scan applies before yielding the turn to other sessions. */
 const OPS_PER_UNIT = 200;
+/** A scan that has run this long (ms) stops after the op it is on and queues another unit. */
+const SCAN_BUDGET_MS = 10;
 
 /**
  * Applies the intents devices wrote into `user:<id>` docs: each op id at most once (the store's op
@@ -127,6 +129,7 @@ export class UserOps {
       byDevice.set(op.device, list);
     }
     let applied = 0;
+    const started = performance.now();
     for (const [device, ops] of byDevice) {
       ops.sort((a, b) => a.n - b.n);
       let last = this.#d.store.ops.lastN(actor.userId, device);
@@ -137,6 +140,7 @@ export class UserOps {
         } else if (op.n !== last + 1) break; // wait for the missing op
         // A revoking op starts a batch of its own (Committer.barrier): stop before it.
         if (applied >= OPS_PER_UNIT || (applied > 0 && revokes(op.op.type))) return true;
+        if (applied > 0 && performance.now() - started >= SCAN_BUDGET_MS) return true;
         starting(op);
         this.#record(actor.userId, op, this.#apply(actor, op));
         last = Math.max(last, op.n);

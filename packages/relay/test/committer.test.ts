@@ -16,7 +16,7 @@ let host: DocHost;
 let commits: number[];
 let delivered: Map<string, Uint8Array[]>;
 
-const setup = (windowMs: number, busyShare = 0) => {
+const setup = (windowMs: number, busyShare = 0, maxBatchMs?: number) => {
   commits = [];
   const committer = new Committer(
     store,
@@ -25,7 +25,7 @@ const setup = (windowMs: number, busyShare = 0) => {
       onCommit: (units) => commits.push(units),
       onInternalError: () => undefined,
     },
-    { windowMs, busyShare },
+    { windowMs, busyShare, ...(maxBatchMs !== undefined ? { maxBatchMs } : {}) },
   );
   return committer;
 };
@@ -142,6 +142,36 @@ describe('Committer', () => {
     expect(order).toEqual(['a', 'revoke', 'b']);
     expect(commits).toEqual([1, 2]);
     expect(stored(A)).toEqual({ map: { a: 1, revoke: 2, b: 3 }, rows: 2 });
+  });
+
+  it('starts no unit after maxBatchMs: the rest follow in order in the next batch, after I/O', async () => {
+    const committer = setup(0, 0, 20);
+    const order: string[] = [];
+    const busy = (name: string, ms: number) => () => {
+      const until = performance.now() + ms;
+      while (performance.now() < until);
+      order.push(name);
+      set(A, name, order.length)();
+    };
+    let ioRanAt = -1;
+    const units = [
+      committer.run(() => {
+        // Other work (a timer here; sockets' data alike) that became due during the batch gets
+        // its turn between the two batches.
+        setTimeout(() => {
+          ioRanAt = order.length;
+        }, 0);
+        busy('a', 5)();
+      }),
+      committer.run(busy('b', 25)),
+      committer.run(busy('c', 1)),
+      committer.run(busy('d', 1)),
+    ];
+    await Promise.all(units);
+    expect(order).toEqual(['a', 'b', 'c', 'd']);
+    expect(commits).toEqual([2, 2]);
+    expect(ioRanAt).toBe(2);
+    expect(stored(A)).toEqual({ map: { a: 1, b: 2, c: 3, d: 4 }, rows: 2 });
   });
 
   it('under load, units of the following window commit together; with no window, each turn commits', async () => {
