@@ -326,6 +326,9 @@ if (want('W5') && S.kinds.includes('parley')) {
         .map((m) => `${m.name} ${fmt(m.usPerMsg, 1)} (${fmt(m.callsPerMsg, 2)} calls)`)
         .join(', ')}; intents: ${JSON.stringify(r.results)}`,
     );
+    say(
+      `relay event-loop delay during the run: p50 ${fmt(r.loop.p50Ms, 1)} ms, p99 ${fmt(r.loop.p99Ms, 1)} ms, max ${fmt(r.loop.maxMs, 1)} ms (checkpoints: ${process.env.BENCH_PARLEY_CHECKPOINT === 'inline' ? 'inline, in commits' : 'background thread'})`,
+    );
     target(
       'W5 store < 10 % of per-message CPU (W5 run)',
       r.storeUsPerMsg / r.cpuUsPerMsg < 0.1,

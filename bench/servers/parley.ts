@@ -24,7 +24,9 @@ const unloadAfterMs = Number(process.argv[3] ?? 10 * 60_000);
 const dbPath = process.argv[4];
 const dir = mkdtempSync(join(tmpdir(), 'parley-bench-'));
 // As the relay server runs it: checkpoints from a thread of their own (see the store-time note).
-const raw = createSqliteStore({ path: dbPath ?? join(dir, 'relay.db'), checkpoint: 'background' });
+// BENCH_PARLEY_CHECKPOINT=inline runs SQLite's own checkpoints inside commits instead, to compare.
+const checkpoint = process.env.BENCH_PARLEY_CHECKPOINT === 'inline' ? 'inline' : 'background';
+const raw = createSqliteStore({ path: dbPath ?? join(dir, 'relay.db'), checkpoint });
 
 let storeMs = 0;
 let storeCalls = 0;

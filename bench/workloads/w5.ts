@@ -6,6 +6,7 @@
  * comes from W1 (the store wrapper counts CPU inside SQLite calls and BEGIN/COMMIT).
  */
 import { startServer, spawnClients } from '../lib/servers.ts';
+import type { LoopDelay } from '../servers/common.ts';
 
 export interface W5Result {
   readonly offered: number;
@@ -18,6 +19,8 @@ export interface W5Result {
   readonly results: Record<string, number>;
   /** Store wall time per message by method, largest first. */
   readonly byMethod: { name: string; usPerMsg: number; callsPerMsg: number }[];
+  /** The relay's event-loop delay during the run (a checkpoint in a commit stalls it). */
+  readonly loop: LoopDelay;
 }
 
 interface StoreTime {
@@ -41,6 +44,7 @@ export const runW5 = async (rate: number, durationMs: number): Promise<W5Result>
     await server.profile();
     const s0 = await server.stats();
     const st0 = await server.proc.call<StoreTime>('storeTime');
+    await server.proc.call('loopDelayStart');
     const t0 = performance.now();
     const { sent } = await clients.call<{ sent: number }>('send', { tag: 'w5run', rate, durationMs });
     let delivered = 0;
@@ -61,6 +65,7 @@ export const runW5 = async (rate: number, durationMs: number): Promise<W5Result>
     await sleep(400);
     const s1 = await server.stats();
     const st1 = await server.proc.call<StoreTime>('storeTime');
+    const loop = await server.proc.call<LoopDelay>('loopDelay');
     const byMethod = Object.entries(st1.byMethod)
       .map(([name, m]) => {
         const b = st0.byMethod[name] ?? { ms: 0, calls: 0 };
@@ -75,6 +80,7 @@ export const runW5 = async (rate: number, durationMs: number): Promise<W5Result>
       acceptedPerSec: (delivered * 1000) / (last - t0),
       cpuUsPerMsg: (s1.cpuUs - s0.cpuUs) / sent,
       storeUsPerMsg: (1000 * (st1.storeMs - st0.storeMs)) / sent,
+      loop,
       results,
       byMethod,
     };
