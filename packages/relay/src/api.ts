@@ -112,7 +112,7 @@ export interface RelayOptions {
   /** Head activity (lastSeq, lastMessageOn, current page count) is written at most once per
    * thread per window, in ms (default 250); the head doc would otherwise grow with every message. */
   readonly activityWindowMs?: number;
-  /** Group commit: while the event loop is more than 10 % busy, changes commit (and are
+  /** Group commit: while the event loop is more than half busy, changes commit (and are
    * delivered) at most once per window, in ms (default 10); a quiet relay commits at the end of
    * each event-loop turn. 0: every turn. */
   readonly commitWindowMs?: number;
