@@ -29,6 +29,9 @@ const checkpoint = process.env.BENCH_PARLEY_CHECKPOINT === 'inline' ? 'inline' :
 const raw = createSqliteStore({ path: dbPath ?? join(dir, 'relay.db'), checkpoint });
 
 let storeMs = 0;
+let txDepth = 0;
+/** Wall ms of each outermost transaction's own part (BEGIN, held rows, COMMIT), for BENCH_STEPS. */
+let commitMs: number[] = [];
 let storeCalls = 0;
 let depth = 0;
 /**
@@ -77,6 +80,8 @@ const store = new Proxy(raw, {
       // BEGIN and COMMIT are the store's; the work inside is the relay's (its store calls count).
       return <R>(fn: () => R): R => {
         if (depth > 0) return t.transaction(fn);
+        const outermost = txDepth === 0;
+        txDepth++;
         const t0 = performance.now();
         let innerMs = 0;
         let result: R | undefined;
@@ -91,6 +96,8 @@ const store = new Proxy(raw, {
           });
         } finally {
           const ms = performance.now() - t0 - innerMs;
+          txDepth--;
+          if (outermost) commitMs.push(ms);
           storeMs += ms;
           const m = byMethod.get('BEGIN/COMMIT');
           if (m) {
@@ -191,6 +198,12 @@ serveServer({
     };
   },
   relayStats: () => relay.stats(),
+  commitTimes: () => {
+    const a = commitMs.sort((x, y) => x - y);
+    commitMs = [];
+    const q = (f: number) => a[Math.min(a.length - 1, Math.floor(f * a.length))] ?? 0;
+    return { n: a.length, p50: q(0.5), p99: q(0.99), max: a.at(-1) ?? 0 };
+  },
   close: async () => {
     await relay.close();
     server.closeAllConnections?.();

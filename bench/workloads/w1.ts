@@ -116,10 +116,15 @@ export const runW1 = async (kind: ServerKind, n: number, o: W1Options): Promise<
         pass: delivered >= 0.999 * expected && p99 <= 100,
       };
       steps.push(step);
-      if (process.env.BENCH_STEPS)
+      if (process.env.BENCH_STEPS) {
+        const c =
+          kind === 'parley'
+            ? await server.proc.call<{ n: number; p50: number; p99: number; max: number }>('commitTimes')
+            : undefined;
         console.error(
-          `    ${kind} N=${n} @${rate}: sent ${step.sent}, delivered ${delivered}/${expected}, p50 ${step.p50.toFixed(1)} p99 ${p99.toFixed(1)} ms, CPU ${step.cpuUsPerMsg.toFixed(0)} µs/msg`,
+          `    ${kind} N=${n} @${rate}: sent ${step.sent}, delivered ${delivered}/${expected}, p50 ${step.p50.toFixed(1)} p99 ${p99.toFixed(1)} ms, CPU ${step.cpuUsPerMsg.toFixed(0)} µs/msg${c ? `; commits ${c.n}: p50 ${c.p50.toFixed(2)} p99 ${c.p99.toFixed(2)} max ${c.max.toFixed(2)} ms` : ''}`,
         );
+      }
       // Latency on a shared 2-core machine is noisy: a step that delivered everything but missed
       // p99 does not end the ladder; losing copies, or a p99 over a second (saturation), does.
       if (step.delivered < 0.999 * expected || p99 > 1000) break;
