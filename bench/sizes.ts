@@ -8,6 +8,12 @@ import { serverKinds } from './lib/servers.ts';
 
 export interface BenchSizes {
   readonly kinds: readonly ServerKind[];
+  /**
+   * W1, W5 and W6 run this many rounds (each round every server once, in turn) and report the
+   * median round's figures with their range: one run on this VM moved Parley's CPU per message
+   * by ±20 % and flipped the p99 and W6 targets.
+   */
+  readonly rounds: number;
   readonly w1: {
     readonly sizes: readonly number[];
     readonly rates: readonly number[];
@@ -32,6 +38,7 @@ export interface BenchSizes {
 export const sizes: Record<'full' | 'smoke', BenchSizes> = {
   full: {
     kinds: serverKinds,
+    rounds: 3,
     w1: {
       sizes: [2, 20, 250],
       rates: [20, 100, 200, 400, 800, 1600, 3200],
@@ -48,6 +55,7 @@ export const sizes: Record<'full' | 'smoke', BenchSizes> = {
   },
   smoke: {
     kinds: serverKinds,
+    rounds: 1,
     w1: { sizes: [3], rates: [20, 50], stepMs: 500, drainMs: 1500, warmupRate: 20, warmupMs: 300 },
     w2: { sessions: 10, threads: 2, perThread: 20 },
     w3: { size: 200, repeats: 1, oneDocRepeats: 1 },

@@ -10,6 +10,7 @@ import type { ServerKind } from '../clients/conn.ts';
 import { countOf, type Histogram, merge, quantile } from '../lib/histogram.ts';
 import type { BenchProcess } from '../lib/rpc.ts';
 import { startServer, spawnClients } from '../lib/servers.ts';
+import { median } from '../lib/table.ts';
 
 export interface W1Options {
   readonly sizes: readonly number[];
@@ -164,6 +165,35 @@ export const w1Figures = (r: W1Result) => {
     cpuMin: Math.min(...full.map((s) => s.cpuUsPerMsg)),
     cpuMax: Math.max(...full.map((s) => s.cpuUsPerMsg)),
     cpuUsPerCopy: cpu / Math.max(1, r.n - 1),
+    ceiling: 1e6 / cpu,
+  };
+};
+
+/**
+ * The figures of several rounds of one server and N: the median of each (the CPU range is over
+ * the rounds, the ceiling is that of the median CPU).
+ */
+export const w1Median = (rounds: readonly W1Result[]) => {
+  const figs = rounds.map(w1Figures);
+  const med = (pick: (f: ReturnType<typeof w1Figures>) => number | undefined): number | undefined => {
+    const xs = figs.map(pick).filter((x): x is number => x !== undefined && !Number.isNaN(x));
+    return xs.length === 0 ? undefined : median(xs);
+  };
+  const cpus = figs.map((f) => f.cpuUsPerMsg);
+  const cpu = med((f) => f.cpuUsPerMsg) ?? Number.NaN;
+  const n = rounds[0]?.n ?? 2;
+  return {
+    maxRate: med((f) => f.maxRate) ?? 0,
+    deliveredRate: med((f) => f.deliveredRate) ?? 0,
+    p50at20: med((f) => f.p50at20),
+    p99at20: med((f) => f.p99at20),
+    p50atMax: med((f) => f.p50atMax),
+    p99atMax: med((f) => f.p99atMax),
+    cpuUsPerMsg: cpu,
+    storeUsPerMsg: med((f) => f.storeUsPerMsg),
+    cpuMin: Math.min(...cpus),
+    cpuMax: Math.max(...cpus),
+    cpuUsPerCopy: cpu / Math.max(1, n - 1),
     ceiling: 1e6 / cpu,
   };
 };
