@@ -29,6 +29,10 @@ export type TokenSource = string | (() => Promise<string>);
 /** What the client accepts from the relay: a page of 1,000 long messages exceeds the 1 MiB default. */
 const INCOMING_LIMITS = { maxFrameBytes: 64 * 1024 * 1024, maxNameBytes: 512 };
 
+/** Frames and bytes sent behind the Auth frame, at most (the relay queues 32 and 256 KB). */
+export const EARLY_FRAMES = 24;
+export const EARLY_BYTES = 128 * 1024;
+
 export interface ConnectionOptions {
   /** Relay base URL (`http(s)://host` or `ws(s)://host`); `/v1/sync` is appended. */
   readonly url: string;
@@ -40,6 +44,15 @@ export interface ConnectionOptions {
   readonly onClose: (code: number, reason: string) => void;
   /** Every frame after authentication (Ping is answered here and not passed on). */
   readonly onFrame: (frame: Frame) => void;
+  /**
+   * Called when a socket has opened and sent its Auth frame. Frames given to `sendEarly` (all of a
+   * call, or none) travel right behind it: the relay holds a few frames until the token is
+   * verified and then handles them, so a subscription made here is answered one round trip
+   * sooner than one made after `onOpen`. It takes at most `EARLY_FRAMES` frames and
+   * `EARLY_BYTES` per socket, and none after an attempt that sent some closed before its
+   * AuthResult (a relay with tighter limits closes such a session), until one succeeds.
+   */
+  readonly onSocketOpen?: (sendEarly: (frames: readonly Frame[]) => boolean) => void;
   /** Auth refused, session error: for logs and tests. */
   readonly onError?: (error: { code: string; message: string }) => void;
   readonly minBackoffMs?: number;
@@ -125,6 +138,10 @@ export const createConnection = (options: ConnectionOptions): Connection => {
   let attempts = 0;
   let retryTimer: ReturnType<typeof setTimeout> | undefined;
   let reauthTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Off after an attempt that sent early frames closed before authenticating; on after a success. */
+  let earlyAllowed = true;
+  /** Whether the current socket sent early frames. */
+  let sentEarly = false;
 
   const getToken = (): Promise<string> =>
     typeof options.token === 'string' ? Promise.resolve(options.token) : options.token();
@@ -196,6 +213,26 @@ export const createConnection = (options: ConnectionOptions): Connection => {
         type: MessageType.Auth,
         payload: encodeControl({ token, features: ['batch'] }),
       });
+      sentEarly = false;
+      if (!options.onSocketOpen) return;
+      let frames = 0;
+      let bytes = 0;
+      const allowed = earlyAllowed;
+      options.onSocketOpen((batch) => {
+        if (!allowed || ws !== socket || auth !== undefined || ws.readyState !== OPEN) return false;
+        const encoded = batch.map((f) => encodeFrame(f));
+        const size = encoded.reduce((n, e) => n + e.byteLength, 0);
+        if (frames + encoded.length > EARLY_FRAMES || bytes + size > EARLY_BYTES) return false;
+        try {
+          for (const e of encoded) ws.send(e);
+        } catch {
+          return false;
+        }
+        frames += encoded.length;
+        bytes += size;
+        sentEarly = true;
+        return true;
+      });
     };
     const handleFrame = (ws: WebSocketLike, frame: Frame): void => {
       if (frame.type === MessageType.Ping) {
@@ -215,6 +252,7 @@ export const createConnection = (options: ConnectionOptions): Connection => {
         const first = auth === undefined;
         auth = result;
         attempts = 0;
+        earlyAllowed = true;
         scheduleReauth(result.expiresAt);
         if (first) options.onOpen(result);
         return;
@@ -258,6 +296,7 @@ export const createConnection = (options: ConnectionOptions): Connection => {
       clearTimeout(reauthTimer);
       const wasOpen = auth !== undefined;
       auth = undefined;
+      if (!wasOpen && sentEarly) earlyAllowed = false;
       if (ev.code === closeCodeOf('UNAUTHORIZED'))
         options.onError?.({ code: 'UNAUTHORIZED', message: ev.reason || 'relay refused the token' });
       if (wasOpen) options.onClose(ev.code, ev.reason);

@@ -84,6 +84,11 @@ export const createCore = (options: ChatClientOptions) => {
       docs.connected();
       emitter.emit('realTimeNotificationConnected', undefined);
     },
+    onSocketOpen: (sendEarly) => {
+      // Known docs are subscribed behind the Auth frame (not on the very first connection, while
+      // the user and the docs are still loading).
+      if (docs && docsReady) docs.subscribeEarly(sendEarly);
+    },
     onClose: () => {
       docs?.disconnected();
       emitter.emit('realTimeNotificationDisconnected', undefined);

@@ -111,21 +111,33 @@ export const createDocSync = (options: DocSyncOptions) => {
     return () => doc.off('update', onUpdate);
   };
 
-  const subscribe = (name: string, entry: Entry): void => {
-    if (!connected || !entry.wanted) return;
+  /**
+   * The Subscribe frame and, right behind it, sync step 1: the relay handles a session's frames in
+   * order, so the step 2 answer follows the grant one round trip sooner than if step 1 waited for
+   * the grant. When the subscription is refused or reset, the relay answers step 1 with a
+   * NOT_SUBSCRIBED error, which is doc-scoped and ignored here.
+   */
+  const subscribeFrames = (name: string, entry: Entry): Frame[] => {
     const hasLocal = Y.encodeStateVector(entry.doc).length > 1;
     const payload = hasLocal && entry.generation !== undefined ? { generation: entry.generation } : {};
-    if (!options.send({ docName: name, type: MessageType.Subscribe, payload: encodeControl(payload) }))
-      return;
-    setState(name, entry, 'subscribing');
-    // Sync step 1 right behind the Subscribe, not after the grant: the relay handles a session's
-    // frames in order, so the step 2 answer follows the grant one round trip sooner. When the
-    // subscription is refused or reset, the relay answers this frame with a NOT_SUBSCRIBED error,
-    // which is doc-scoped and ignored here.
     const enc = encoding.createEncoder();
     syncProtocol.writeSyncStep1(enc, entry.doc);
-    options.send({ docName: name, type: MessageType.Sync, payload: encoding.toUint8Array(enc) });
+    return [
+      { docName: name, type: MessageType.Subscribe, payload: encodeControl(payload) },
+      { docName: name, type: MessageType.Sync, payload: encoding.toUint8Array(enc) },
+    ];
   };
+
+  const subscribe = (name: string, entry: Entry): void => {
+    if (!connected || !entry.wanted) return;
+    const [sub, step1] = subscribeFrames(name, entry);
+    if (!options.send(sub!)) return;
+    setState(name, entry, 'subscribing');
+    options.send(step1!);
+  };
+
+  /** Docs subscribed behind the Auth frame of the socket being opened (see `subscribeEarly`). */
+  let early = new Set<string>();
 
   const open = (name: string): Promise<Y.Doc> => {
     const existing = entries.get(name);
@@ -181,6 +193,12 @@ export const createDocSync = (options: DocSyncOptions) => {
       entry.wanted = false;
       setState(name, entry, 'denied');
       hooks.ended?.(name, sub.code, sub.message, 'denied');
+      return;
+    }
+    if (!entry.wanted) {
+      // Released while its Subscribe (sent behind the Auth frame) was on its way: undo it.
+      if (connected)
+        options.send({ docName: name, type: MessageType.Unsubscribe, payload: new Uint8Array() });
       return;
     }
     if (sub.generation !== undefined && sub.generation !== entry.generation) {
@@ -316,11 +334,27 @@ export const createDocSync = (options: DocSyncOptions) => {
       });
     },
     handleFrame,
-    /** The connection authenticated: subscribe every wanted doc. */
+    /**
+     * A socket opened and sent its Auth frame: wanted docs are subscribed right behind it while
+     * `sendEarly` takes them, one round trip sooner than after the AuthResult. `connected`
+     * subscribes the rest.
+     */
+    subscribeEarly(sendEarly: (frames: readonly Frame[]) => boolean): void {
+      early = new Set();
+      for (const [name, entry] of entries) {
+        if (!entry.wanted) continue;
+        if (!sendEarly(subscribeFrames(name, entry))) break;
+        early.add(name);
+        setState(name, entry, 'subscribing');
+      }
+    },
+    /** The connection authenticated: subscribe every wanted doc not subscribed early. */
     connected(): void {
       connected = true;
+      const sent = early;
+      early = new Set();
       for (const [name, entry] of entries) {
-        if (entry.wanted) {
+        if (entry.wanted && !sent.has(name)) {
           entry.state = 'local';
           subscribe(name, entry);
         }
@@ -329,6 +363,7 @@ export const createDocSync = (options: DocSyncOptions) => {
     /** The connection was lost: every subscription is gone. */
     disconnected(): void {
       connected = false;
+      early = new Set();
       for (const [name, entry] of entries) {
         if (entry.state === 'subscribing' || entry.state === 'syncing' || entry.state === 'synced')
           setState(name, entry, 'local');

@@ -19,14 +19,19 @@ export interface RelayHarness {
   client(
     userId: string,
     storage: ClientStorage,
-    extra?: { displayName?: string; autoConnect?: boolean; idlePageMs?: number },
+    extra?: {
+      displayName?: string;
+      autoConnect?: boolean;
+      idlePageMs?: number;
+      WebSocket?: WebSocketConstructor;
+    },
   ): ChatClient;
   close(): Promise<void>;
 }
 
 export const startRelay = async (
   store: RelayStore = createMemoryStore(),
-  relayOptions: { pageSize?: number } = {},
+  relayOptions: Pick<Parameters<typeof createRelay>[0], 'pageSize' | 'sessionLimits'> = {},
 ): Promise<RelayHarness> => {
   const tokens = createHmacTokens({ secret: 'a-test-secret-of-at-least-32-bytes!!' });
   const relay = createRelay({ store, verifyToken: tokens.verify, ...relayOptions });
@@ -49,7 +54,7 @@ export const startRelay = async (
         url,
         token: () => token(userId, extra.displayName ?? userId),
         storage,
-        WebSocket: WebSocket as unknown as WebSocketConstructor,
+        WebSocket: extra.WebSocket ?? (WebSocket as unknown as WebSocketConstructor),
         ...(extra.displayName ? { displayName: extra.displayName } : {}),
         ...(extra.autoConnect === false ? { autoConnect: false } : {}),
         ...(extra.idlePageMs !== undefined ? { idlePageMs: extra.idlePageMs } : {}),
