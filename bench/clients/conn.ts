@@ -30,6 +30,8 @@ export interface ConnOptions {
   readonly sender?: boolean;
   /** Doc mode: a doc to start from (its state vector is sent), keyed by doc name. */
   readonly initial?: ReadonlyMap<string, Y.Doc>;
+  /** Parley: docs subscribed right behind the Auth frame, as the SDK does on reconnect. */
+  readonly early?: readonly string[];
 }
 
 export interface BenchConn {

@@ -69,6 +69,8 @@ export class ParleyConn implements BenchConn {
     const c = new ParleyConn(ws, o);
     const authed = new Promise<void>((r) => c.#waiters.set('', r));
     c.#send({ docName: '', type: MessageType.Auth, payload: encodeControl({ token, features: ['batch'] }) });
+    // The relay handles these once the token is verified, as it does the SDK's on reconnect.
+    for (const name of o.early ?? []) c.#early.set(name, c.subscribe(name));
     await authed;
     if (o.sender) await c.subscribe(userDocName(c.userId));
     if (o.mode === 'scan') {
@@ -79,8 +81,16 @@ export class ParleyConn implements BenchConn {
     return c;
   }
 
+  /** Subscriptions sent behind the Auth frame (`ConnOptions.early`), until asked for. */
+  #early = new Map<string, Promise<void>>();
+
   /** Subscribes and resolves when the relay's step 2 has arrived (and, in doc mode, was applied). */
   subscribe(docName: string): Promise<void> {
+    const early = this.#early.get(docName);
+    if (early) {
+      this.#early.delete(docName);
+      return early;
+    }
     const done = new Promise<void>((r) => this.#waiters.set(docName, r));
     this.#send({ docName, type: MessageType.Subscribe, payload: encodeControl({}) });
     // Step 1 right behind the Subscribe, as the SDK sends it (docSync.ts).

@@ -69,6 +69,8 @@ export const readThread = async (a: {
     member: a.member,
     mode: 'doc',
     initial,
+    // The head goes right behind the Auth frame, as the SDK sends its known docs on reconnect.
+    early: [headDocName(a.threadId)],
   });
   let newestMs: number;
   let newestBytes: number;
