@@ -2,6 +2,7 @@ import { headDocName } from '@parley/model';
 import { MessageType } from '@parley/protocol';
 import type { Actor } from './api.ts';
 import { type AwarenessEntry, decodeAwarenessUpdate, encodeAwarenessUpdate } from './awarenessCodec.ts';
+import { fanOutIntervalMs } from './fanOut.ts';
 import type { SessionMetrics } from './sessionMetrics.ts';
 import { TokenBucket } from './rateLimit.ts';
 
@@ -214,8 +215,7 @@ export class AwarenessRelay {
 
   #schedule(p: ThreadPresence): void {
     if (p.timer || p.dirty.size === 0) return;
-    const perSecond = this.#o.maxWritesPerSecond ?? Number.POSITIVE_INFINITY;
-    const window = Math.max(this.#o.windowMs, (1000 * p.peers.size) / perSecond);
+    const window = fanOutIntervalMs(this.#o.windowMs, p.peers.size, this.#o.maxWritesPerSecond);
     p.timer = setTimeout(() => this.#flush(p), window);
     p.timer.unref?.();
   }

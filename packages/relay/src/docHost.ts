@@ -1,6 +1,7 @@
 import type { DocRef, RelayStore } from '@parley/model';
 import { requireDocName } from '@parley/model';
 import * as Y from 'yjs';
+import { fanOutIntervalMs } from './fanOut.ts';
 
 /** The `stateAsUpdate` cache key of an empty state vector (a new reader). */
 const EMPTY_STATE_VECTOR = '\u0000';
@@ -302,16 +303,9 @@ export class DocHost {
     this.#deliver(hosted, held, performance.now());
   }
 
-  /** Whether `hosted` has updates waiting for their paced delivery. */
-  holds(hosted: HostedDoc): boolean {
-    return hosted.held.length > 0;
-  }
-
   #paceMs(hosted: HostedDoc): number {
     const pace = this.#opts.pace;
-    if (!pace) return 0;
-    const perSecond = pace.writesPerSecond ?? Number.POSITIVE_INFINITY;
-    return Math.max(pace.ms, (1000 * hosted.subscribers.size) / perSecond);
+    return pace ? fanOutIntervalMs(pace.ms, hosted.subscribers.size, pace.writesPerSecond) : 0;
   }
 
   #mayHold(hosted: HostedDoc, pending: readonly PendingUpdate[], now: number): boolean {

@@ -218,7 +218,7 @@ export const createRelay = (options: RelayOptions): Relay => {
     },
     onFlush: (threadId) => {
       const head = host.peek(headDocName(threadId));
-      if (head && host.holds(head)) host.flushHeld(head);
+      if (head) host.flushHeld(head);
     },
     metrics: metrics.session,
     now,
