@@ -140,8 +140,6 @@ export const createConnection = (options: ConnectionOptions): Connection => {
   let reauthTimer: ReturnType<typeof setTimeout> | undefined;
   /** Off after an attempt that sent early frames closed before authenticating; on after a success. */
   let earlyAllowed = true;
-  /** Whether the current socket sent early frames. */
-  let sentEarly = false;
 
   const getToken = (): Promise<string> =>
     typeof options.token === 'string' ? Promise.resolve(options.token) : options.token();
@@ -197,6 +195,8 @@ export const createConnection = (options: ConnectionOptions): Connection => {
     }
     if (!running || socket) return;
     let ws: WebSocketLike;
+    /** Whether this socket sent frames behind its Auth frame. */
+    let sentEarly = false;
     try {
       ws = new options.WebSocket(syncUrl(options.url));
     } catch (err) {
@@ -213,7 +213,6 @@ export const createConnection = (options: ConnectionOptions): Connection => {
         type: MessageType.Auth,
         payload: encodeControl({ token, features: ['batch'] }),
       });
-      sentEarly = false;
       if (!options.onSocketOpen) return;
       let frames = 0;
       let bytes = 0;
