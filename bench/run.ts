@@ -10,7 +10,7 @@ import { cpus, loadavg } from 'node:os';
 import type { ServerKind } from './clients/conn.ts';
 import { formatProfile, summarizeProfile } from './lib/profile.ts';
 import { kindLabel } from './lib/servers.ts';
-import { fmt, median, ratio, table } from './lib/table.ts';
+import { fmt, median, medianBy, ratio, table } from './lib/table.ts';
 import { runW1, type W1Result, w1Figures, w1Median } from './workloads/w1.ts';
 import { runW2, type W2Result } from './workloads/w2.ts';
 import { type ReadRuns, runW3, runW4 } from './workloads/w3w4.ts';
@@ -324,8 +324,7 @@ if (want('W5') && S.kinds.includes('parley')) {
   if (rounds.length > 0) {
     const share = (r: W5Result) => r.storeUsPerMsg / r.cpuUsPerMsg;
     // The round with the median store share stands for the run; the others give the ranges.
-    const byShare = [...rounds].sort((a, b) => share(a) - share(b));
-    const r = byShare[(byShare.length - 1) >> 1]!;
+    const r = medianBy(rounds, share);
     const range = (pick: (x: W5Result) => number, d = 0) =>
       rounds.length > 1
         ? ` (${fmt(Math.min(...rounds.map(pick)), d)}–${fmt(Math.max(...rounds.map(pick)), d)})`
@@ -374,15 +373,12 @@ if (want('W6')) {
     }
   }
   // Per server, the round with the median CPU; the CPU range is over the rounds.
-  const results = [...runs.values()].map((rs) => {
-    const sorted = [...rs].sort((a, b) => a.cpuPctOfCore - b.cpuPctOfCore);
-    return {
-      ...sorted[(sorted.length - 1) >> 1]!,
-      cpuMin: sorted[0]!.cpuPctOfCore,
-      cpuMax: sorted.at(-1)!.cpuPctOfCore,
-      rounds: rs.length,
-    };
-  });
+  const results = [...runs.values()].map((rs) => ({
+    ...medianBy(rs, (r) => r.cpuPctOfCore),
+    cpuMin: Math.min(...rs.map((r) => r.cpuPctOfCore)),
+    cpuMax: Math.max(...rs.map((r) => r.cpuPctOfCore)),
+    rounds: rs.length,
+  }));
   say();
   say(
     `## W6 — ${S.w6.members} members, ${S.w6.typers} typing every ${S.w6.typingMs / 1000} s and sending a receipt every ${S.w6.receiptMs / 1000} s, for ${S.w6.durationMs / 1000} s${S.rounds > 1 ? ` (per server the round with the median CPU of ${S.rounds}; CPU range over the rounds)` : ''}`,

@@ -22,6 +22,10 @@ export const table = (head: readonly string[], rows: readonly (readonly string[]
   ].join('\n');
 };
 
+/** The item whose `key` is the median (the lower middle one of an even count). */
+export const medianBy = <T>(items: readonly T[], key: (item: T) => number): T =>
+  [...items].sort((a, b) => key(a) - key(b))[(items.length - 1) >> 1]!;
+
 export const median = (xs: readonly number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
   if (s.length === 0) return Number.NaN;
