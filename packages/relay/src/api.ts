@@ -99,7 +99,10 @@ export interface RelayOptions {
   }) => Promise<string>;
   /** Messages per page doc before a new page opens (default 1000). */
   readonly pageSize?: number;
-  /** Idle docs unload after this many ms without subscribers or ops (default 30 000). */
+  /**
+   * Docs nothing read or changed for this many ms leave memory (default 30 000): unloaded when
+   * nobody subscribes, put to sleep otherwise (the Y.Doc is dropped and loaded again on next use).
+   */
   readonly unloadAfterMs?: number;
   /** Log entries since the snapshot that trigger compaction (default 500). */
   readonly compactAfterUpdates?: number;

@@ -16,24 +16,59 @@ export interface DocSubscriber {
   deliver(doc: HostedDoc, update: Uint8Array): void;
 }
 
-export interface HostedDoc {
+/**
+ * A doc the relay hosts: its subscribers and delivery state, and its Y.Doc while awake. An idle
+ * doc sleeps (`DocHost.unloadIdle`): its Y.Doc is dropped, its subscribers stay, and the next
+ * read of `doc` loads it again from storage. A relay with many connected but quiet members then
+ * holds their sockets, not their docs.
+ */
+export class HostedDoc {
   readonly name: string;
   readonly ref: DocRef;
-  /** Replaced (same HostedDoc) when a rolled-back unit's changes are undone by reloading. */
-  doc: Y.Doc;
-  readonly subscribers: Set<DocSubscriber>;
+  readonly subscribers = new Set<DocSubscriber>();
   /** Updates logged since the snapshot, and the last log id (for compaction). */
-  logCount: number;
-  lastLogId: number;
+  logCount = 0;
+  lastLogId = 0;
   lastUsed: number;
   /** Committed-but-not-yet-delivered updates, with the session that caused each (not echoed to it). */
-  pending: PendingUpdate[];
+  pending: PendingUpdate[] = [];
   /** Committed updates whose delivery is paced (see `DocHostOptions.pace`), oldest first. */
-  held: PendingUpdate[];
+  held: PendingUpdate[] = [];
   /** When the doc's updates were last delivered (`performance.now()`), for pacing. */
-  deliveredAt: number;
+  deliveredAt = Number.NEGATIVE_INFINITY;
   /** Delivers `held`, while a paced delivery is scheduled. */
   heldTimer: ReturnType<typeof setTimeout> | undefined;
+  /**
+   * The relay's Yjs client id in this doc, kept across reloads: every new Y.Doc writing under a
+   * fresh random id adds an entry to the doc's state vector for good, and a doc that sleeps
+   * and wakes many times would carry one per wake.
+   */
+  clientID: number | undefined;
+  #doc: Y.Doc | undefined;
+  readonly #wake: (hosted: HostedDoc) => Y.Doc;
+
+  constructor(name: string, now: number, wake: (hosted: HostedDoc) => Y.Doc) {
+    this.name = name;
+    this.ref = requireDocName(name);
+    this.lastUsed = now;
+    this.#wake = wake;
+  }
+
+  /** The Y.Doc, loaded from storage if the doc sleeps. Replaced when a failed unit is undone. */
+  get doc(): Y.Doc {
+    this.#doc ??= this.#wake(this);
+    return this.#doc;
+  }
+
+  get awake(): boolean {
+    return this.#doc !== undefined;
+  }
+
+  /** Drops the Y.Doc (DocHost only: after compaction, or to reload a rolled-back doc). */
+  release(): void {
+    this.#doc?.destroy();
+    this.#doc = undefined;
+  }
 }
 
 interface PendingUpdate {
@@ -108,27 +143,34 @@ export class DocHost {
       existing.lastUsed = this.#opts.now();
       return existing;
     }
-    const hosted: HostedDoc = {
-      name,
-      ref: requireDocName(name),
-      doc: new Y.Doc({ gc: true }),
-      subscribers: new Set(),
-      logCount: 0,
-      lastLogId: 0,
-      lastUsed: this.#opts.now(),
-      pending: [],
-      held: [],
-      deliveredAt: Number.NEGATIVE_INFINITY,
-      heldTimer: undefined,
-    };
-    this.#load(hosted);
+    const hosted = new HostedDoc(name, this.#opts.now(), (h) => this.#load(h));
     this.#docs.set(name, hosted);
+    try {
+      void hosted.doc;
+    } catch (error) {
+      this.#docs.delete(name);
+      throw error;
+    }
     return hosted;
   }
 
-  /** Fills `hosted.doc` (a fresh Y.Doc) from storage and starts logging its changes. */
-  #load(hosted: HostedDoc): void {
-    const doc = hosted.doc;
+  /** A fresh Y.Doc of `hosted`, filled from storage, logging its changes from now on. */
+  #load(hosted: HostedDoc): Y.Doc {
+    const doc = new Y.Doc({ gc: true });
+    hosted.lastUsed = this.#opts.now();
+    this.#fill(hosted, doc);
+    // After loading: applying stored updates that carry its own client id makes Yjs pick a new one.
+    if (hosted.clientID === undefined) hosted.clientID = doc.clientID;
+    else doc.clientID = hosted.clientID;
+    // A HostedDoc read after it was unloaded (a session's reference outliving a purge) gets the
+    // stored state, read-only: its changes would not be logged, as before it was unloaded.
+    if (this.#docs.get(hosted.name) === hosted) this.#observe(hosted, doc);
+    return doc;
+  }
+
+  // Its own function: a closure made here would keep the loaded snapshot and log alive as long as
+  // the doc (V8 shares one context between the closures of a scope).
+  #fill(hosted: HostedDoc, doc: Y.Doc): void {
     const { snapshot, updates } = this.#opts.store.docs.load(hosted.name);
     Y.transact(
       doc,
@@ -142,8 +184,12 @@ export class DocHost {
     hosted.lastLogId = updates.at(-1)?.id ?? hosted.lastLogId;
     // A compacted doc's snapshot is its whole state: the first full sync answer costs no encoding.
     if (snapshot && updates.length === 0) this.#states.set(doc, new Map([[EMPTY_STATE_VECTOR, snapshot]]));
+  }
+
+  #observe(hosted: HostedDoc, doc: Y.Doc): void {
     doc.on('update', (update: Uint8Array, origin: unknown) => {
       if (origin === LOAD) return;
+      hosted.lastUsed = this.#opts.now();
       this.#states.delete(doc);
       if (this.#touched) {
         // Inside a unit: log one merged update per doc when the batch ends (logBatch).
@@ -239,9 +285,8 @@ export class DocHost {
       }
       if (this.#docs.get(hosted.name) !== hosted) continue;
       // Same HostedDoc, new Y.Doc: sessions and subscribers keep their references.
-      hosted.doc.destroy();
-      hosted.doc = new Y.Doc({ gc: true });
-      this.#load(hosted);
+      hosted.release();
+      void hosted.doc;
       hosted.pending = hosted.pending.slice(0, keepPending);
       if (hosted.pending.length > 0) this.#dirty.add(hosted);
       else this.#dirty.delete(hosted);
@@ -255,6 +300,7 @@ export class DocHost {
    * the same answer 250 times.
    */
   stateAsUpdate(hosted: HostedDoc, stateVector: Uint8Array): Uint8Array {
+    hosted.lastUsed = this.#opts.now();
     if (stateVector.length > 64) return Y.encodeStateAsUpdate(hosted.doc, stateVector);
     const key = Buffer.from(stateVector).toString('latin1');
     let answers = this.#states.get(hosted.doc);
@@ -357,7 +403,11 @@ export class DocHost {
     }
   }
 
-  /** Unloads docs without subscribers idle for `idleMs`, compacting first. Returns how many. */
+  /**
+   * Docs idle for `idleMs` (nothing opened or changed them) leave memory, compacted first: those
+   * without subscribers are unloaded, the others sleep (their Y.Doc is dropped; the next read
+   * loads it again). Returns how many left memory.
+   */
   unloadIdle(idleMs: number, budgetMs = 20, keep: (hosted: HostedDoc) => boolean = () => false): number {
     const cutoff = this.#opts.now() - idleMs;
     // Compaction is synchronous: spread a mass unload (everyone left at once) over several ticks
@@ -367,14 +417,17 @@ export class DocHost {
     for (const hosted of [...this.#docs.values()]) {
       if (performance.now() > deadline) break;
       if (
-        hosted.subscribers.size > 0 ||
+        !hosted.awake ||
         hosted.lastUsed > cutoff ||
         hosted.pending.length > 0 ||
+        hosted.held.length > 0 ||
+        this.#batchUpdates.has(hosted) ||
         keep(hosted)
       )
         continue;
       this.compact(hosted);
-      this.unload(hosted);
+      if (hosted.subscribers.size > 0) hosted.release();
+      else this.unload(hosted);
       n++;
     }
     return n;
@@ -386,7 +439,7 @@ export class DocHost {
     this.flushHeld(hosted);
     this.#docs.delete(hosted.name);
     this.#dirty.delete(hosted);
-    hosted.doc.destroy();
+    hosted.release();
   }
 
   /** Forgets a doc (and its pages, for a head name) without saving: used after a purge. */
@@ -403,7 +456,7 @@ export class DocHost {
 
   /** Compacts every loaded doc (shutdown). */
   compactAll(): void {
-    for (const hosted of this.#docs.values()) this.compact(hosted);
+    for (const hosted of this.#docs.values()) if (hosted.awake) this.compact(hosted);
   }
 
   closeAll(): void {

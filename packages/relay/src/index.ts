@@ -20,7 +20,7 @@ export {
   type TokenRequest,
 } from './auth.ts';
 export { defaultPolicy, type Policy } from './policy.ts';
-export { createRelay, type Relay } from './relay.ts';
+export { createRelay, DEFAULT_UNLOAD_AFTER_MS, type Relay } from './relay.ts';
 export { defaultSessionLimits, type SessionLimits } from './sessionLimits.ts';
 export type { SessionMetrics } from './sessionMetrics.ts';
 export type { RelaySignals } from './signals.ts';

@@ -10,7 +10,7 @@ import {
 } from '@parley/model';
 import { httpStatusOf, isParleyError, ParleyError } from '@parley/protocol';
 import { Hono } from 'hono';
-import { type WebSocket, WebSocketServer } from 'ws';
+import { type RawData, type WebSocket, WebSocketServer } from 'ws';
 import { AccessControl } from './access.ts';
 import type { Actor, RelayOperations, RelayOptions } from './api.ts';
 import { encodeAwarenessUpdate } from './awarenessCodec.ts';
@@ -50,7 +50,8 @@ export interface Relay {
    */
   addSignals(signals: RelaySignals, options?: { transactional?: boolean }): void;
   /** Live figures for metrics and tests. */
-  stats(): { sessions: number; loadedDocs: number; loadedBytes: number };
+  /** `loadedDocs`: Y.Docs in memory; `sleepingDocs`: subscribed docs whose Y.Doc idled out. */
+  stats(): { sessions: number; loadedDocs: number; sleepingDocs: number; loadedBytes: number };
   /** Prometheus metrics (`render()` for a separate metrics port; `registry` for more metrics). */
   readonly metrics: Pick<RelayMetrics, 'registry' | 'render'>;
   /** Runs queued work, closes sessions, compacts and unloads docs. The store stays open. */
@@ -64,13 +65,36 @@ const toBytes = (data: unknown): Uint8Array | undefined => {
   return undefined;
 };
 
-const transportOf = (ws: WebSocket): SessionTransport => ({
-  send: (bytes) => ws.send(bytes, { binary: true }),
-  close: (code, reason) => ws.close(code, reason),
-  get bufferedAmount() {
-    return ws.bufferedAmount;
-  },
-});
+/**
+ * A session's socket. A class, and the socket's listeners below are made once per relay: a
+ * relay holding many idle sessions pays for each only its objects, not closures and contexts
+ * (which kept the upgrade request alive too).
+ */
+class WsTransport implements SessionTransport {
+  readonly #ws: WebSocket;
+
+  constructor(ws: WebSocket) {
+    this.#ws = ws;
+  }
+
+  send(bytes: Uint8Array): void {
+    this.#ws.send(bytes, { binary: true });
+  }
+
+  close(code: number, reason: string): void {
+    this.#ws.close(code, reason);
+  }
+
+  get bufferedAmount(): number {
+    return this.#ws.bufferedAmount;
+  }
+}
+
+/** Which session a socket serves, for the listeners shared by all sockets. */
+const sessionOfSocket = new WeakMap<WebSocket, SyncSession | YwsSession>();
+
+/** How long a doc stays in memory with nothing reading or changing it (`unloadAfterMs`). */
+export const DEFAULT_UNLOAD_AFTER_MS = 30_000;
 
 /**
  * Creates a relay on a store. No ports, no environment: the binary (`apps/relay`) listens.
@@ -84,7 +108,7 @@ export const createRelay = (options: RelayOptions): Relay => {
   const { store, verifyToken } = options;
   const now = options.now ?? Date.now;
   const pageSize = options.pageSize ?? 1000;
-  const unloadAfterMs = options.unloadAfterMs ?? 30_000;
+  const unloadAfterMs = options.unloadAfterMs ?? DEFAULT_UNLOAD_AFTER_MS;
   const onInternalError = (error: unknown) => {
     if (options.onInternalError) options.onInternalError(error);
     else console.error('parley-relay internal error:', error);
@@ -106,14 +130,17 @@ export const createRelay = (options: RelayOptions): Relay => {
       },
     },
   });
-  /** Loaded docs and their stored size (snapshot plus log), for metrics and `stats()`. */
+  /** Docs in memory (awake) and their stored size (snapshot plus log), for metrics and `stats()`. */
   const loadedDocs = () => {
     let bytes = 0;
-    for (const name of host.loaded.keys()) {
+    let count = 0;
+    for (const [name, hosted] of host.loaded) {
+      if (!hosted.awake) continue;
       const stats = store.docs.stats(name);
       bytes += stats.snapshotBytes + stats.updateBytes;
+      count++;
     }
-    return { count: host.loaded.size, bytes };
+    return { count, bytes, sleeping: host.loaded.size - count };
   };
   const metrics = createRelayMetrics({
     docs: loadedDocs,
@@ -304,6 +331,38 @@ export const createRelay = (options: RelayOptions): Relay => {
     );
   };
 
+  // One set of listeners for every socket (see WsTransport).
+  const attach = (ws: WebSocket, session: SyncSession | YwsSession): void => {
+    sessions.add(session);
+    sessionOfSocket.set(ws, session);
+    ws.on('close', onSocketClose);
+    ws.on('error', onSocketError);
+  };
+  function onSocketClose(this: WebSocket): void {
+    const session = sessionOfSocket.get(this);
+    if (!session) return;
+    session.closed_();
+    sessions.delete(session);
+  }
+  function onSocketError(this: WebSocket): void {
+    sessionOfSocket.get(this)?.closed_();
+  }
+  function onSyncMessage(this: WebSocket, data: RawData, isBinary: boolean): void {
+    const session = sessionOfSocket.get(this) as SyncSession | undefined;
+    if (!session) return;
+    const bytes = isBinary ? toBytes(data) : undefined;
+    if (bytes) session.receive(bytes);
+    else session.close('MALFORMED_FRAME', 'Frames are binary.');
+  }
+  function onYwsMessage(this: WebSocket, data: RawData): void {
+    const bytes = toBytes(data);
+    if (bytes) sessionOfSocket.get(this)?.receive(bytes);
+  }
+  const startSyncSession = (ws: WebSocket): void => {
+    attach(ws, new SyncSession(hub, new WsTransport(ws), limits));
+    ws.on('message', onSyncMessage);
+  };
+
   const handleUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
     if (closing) {
       reject(socket, new ParleyError('UNAVAILABLE'));
@@ -318,20 +377,7 @@ export const createRelay = (options: RelayOptions): Relay => {
       return;
     }
     if (url.pathname === '/v1/sync') {
-      wss.handleUpgrade(req, socket, head, (ws) => {
-        const session = new SyncSession(hub, transportOf(ws), limits);
-        sessions.add(session);
-        ws.on('message', (data, isBinary) => {
-          const bytes = isBinary ? toBytes(data) : undefined;
-          if (!bytes) return session.close('MALFORMED_FRAME', 'Frames are binary.');
-          session.receive(bytes);
-        });
-        ws.on('close', () => {
-          session.closed_();
-          sessions.delete(session);
-        });
-        ws.on('error', () => session.closed_());
-      });
+      wss.handleUpgrade(req, socket, head, startSyncSession);
       return;
     }
     if (url.pathname.startsWith('/v1/yjs/')) {
@@ -354,17 +400,9 @@ export const createRelay = (options: RelayOptions): Relay => {
             if (!ref) throw new ParleyError('INVALID_DOC_NAME');
             const docAccess = access.check(claims, ref);
             wss.handleUpgrade(req, socket, head, (ws) => {
-              const session = new YwsSession(hub, transportOf(ws), claims, docName, ref, docAccess);
-              sessions.add(session);
-              ws.on('message', (data) => {
-                const bytes = toBytes(data);
-                if (bytes) session.receive(bytes);
-              });
-              ws.on('close', () => {
-                session.closed_();
-                sessions.delete(session);
-              });
-              ws.on('error', () => session.closed_());
+              const session = new YwsSession(hub, new WsTransport(ws), claims, docName, ref, docAccess);
+              attach(ws, session);
+              ws.on('message', onYwsMessage);
             });
           } catch (error) {
             reject(socket, error);
@@ -399,7 +437,12 @@ export const createRelay = (options: RelayOptions): Relay => {
     },
     stats: () => {
       const docs = loadedDocs();
-      return { sessions: hub.sessionCount, loadedDocs: docs.count, loadedBytes: docs.bytes };
+      return {
+        sessions: hub.sessionCount,
+        loadedDocs: docs.count,
+        sleepingDocs: docs.sleeping,
+        loadedBytes: docs.bytes,
+      };
     },
     close: async () => {
       if (closing) return;

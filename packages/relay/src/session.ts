@@ -37,6 +37,28 @@ export interface Subscription {
   readonly subscriber: DocSubscriber;
 }
 
+/** A session's place among a doc's subscribers (a class: no closure per subscription). */
+class SessionSubscriber implements DocSubscriber {
+  readonly #session: SyncSession;
+  /** Set right after the subscription is made (each refers to the other). */
+  sub: Subscription | undefined;
+
+  constructor(session: SyncSession) {
+    this.#session = session;
+  }
+
+  get sessionId(): string {
+    return this.#session.id;
+  }
+
+  deliver(hosted: HostedDoc, update: Uint8Array): void {
+    if (this.sub) this.#session.deliver(this.sub, hosted, update);
+  }
+}
+
+const closeUnauthenticated = (session: SyncSession): void => session.close('AUTH_TIMEOUT');
+const closeExpired = (session: SyncSession): void => session.close('UNAUTHORIZED', 'The token expired.');
+
 let sessionCounter = 0;
 
 /** update bytes → the Sync frame carrying them, shared by every unrestricted subscriber. */
@@ -89,7 +111,7 @@ export class SyncSession {
     this.#limits = limits;
     this.#frames = new TokenBucket(limits.frameBurst, limits.framesPerSecond);
     this.#bytes = new TokenBucket(limits.byteBurst, limits.bytesPerSecond);
-    this.#authTimer = setTimeout(() => this.close('AUTH_TIMEOUT'), limits.authTimeoutMs);
+    this.#authTimer = setTimeout(closeUnauthenticated, limits.authTimeoutMs, this);
     this.#authTimer.unref?.();
   }
 
@@ -155,6 +177,7 @@ export class SyncSession {
         if (this.#closed) return;
         this.#authenticating = false;
         clearTimeout(this.#authTimer);
+        this.#authTimer = undefined;
         this.claims = claims;
         this.#hub.register(this);
         this.#send(
@@ -185,7 +208,7 @@ export class SyncSession {
     const exp = this.claims?.expiresAt;
     if (!exp) return;
     const ms = Math.min(exp * 1000 - Date.now(), 2_147_000_000);
-    this.#expiryTimer = setTimeout(() => this.close('UNAUTHORIZED', 'The token expired.'), Math.max(ms, 0));
+    this.#expiryTimer = setTimeout(closeExpired, Math.max(ms, 0), this);
     this.#expiryTimer.unref?.();
   }
 
@@ -253,13 +276,9 @@ export class SyncSession {
         return;
       }
       const hosted = this.#hub.host.open(docName);
-      const sub: Subscription = {
-        docName,
-        ref,
-        hosted,
-        access,
-        subscriber: { sessionId: this.id, deliver: (doc, update) => this.#deliver(sub, doc, update) },
-      };
+      const subscriber = new SessionSubscriber(this);
+      const sub: Subscription = { docName, ref, hosted, access, subscriber };
+      subscriber.sub = sub;
       hosted.subscribers.add(sub.subscriber);
       this.subs.set(docName, sub);
       this.#hub.metrics.subscriptions?.(1);
@@ -338,7 +357,8 @@ export class SyncSession {
       .catch((error) => this.#reportError(docName, error));
   }
 
-  #deliver(sub: Subscription, hosted: HostedDoc, update: Uint8Array): void {
+  /** Sends a committed update of a doc this session subscribes to (called by its subscriber). */
+  deliver(sub: Subscription, hosted: HostedDoc, update: Uint8Array): void {
     if (sub.access.hidden) {
       this.#sendSync(sub.docName, syncUpdatePayload(redactUpdate(hosted.doc, update, sub.access.hidden)));
       return;
