@@ -22,7 +22,13 @@ export interface BenchSizes {
     readonly warmupRate: number;
     readonly warmupMs: number;
   };
-  readonly w2: { readonly sessions: number; readonly threads: number; readonly perThread: number };
+  readonly w2: {
+    readonly sessions: number;
+    readonly threads: number;
+    readonly perThread: number;
+    /** Idle time before each measure; Parley's docs sleep after it (its default is 30 s). */
+    readonly idleMs?: number;
+  };
   readonly w3: { readonly size: number; readonly repeats: number; readonly oneDocRepeats: number };
   readonly w4: { readonly held: number; readonly missed: number; readonly repeats: number };
   readonly w5: { readonly rate: number; readonly durationMs: number };
@@ -47,7 +53,7 @@ export const sizes: Record<'full' | 'smoke', BenchSizes> = {
       warmupRate: 100,
       warmupMs: 1000,
     },
-    w2: { sessions: 1000, threads: 100, perThread: 1000 },
+    w2: { sessions: 1000, threads: 100, perThread: 1000, idleMs: 10_000 },
     w3: { size: 100_000, repeats: 5, oneDocRepeats: 3 },
     w4: { held: 1000, missed: 10_000, repeats: 5 },
     w5: { rate: 3000, durationMs: 2000 },
@@ -57,7 +63,7 @@ export const sizes: Record<'full' | 'smoke', BenchSizes> = {
     kinds: serverKinds,
     rounds: 1,
     w1: { sizes: [3], rates: [20, 50], stepMs: 500, drainMs: 1500, warmupRate: 20, warmupMs: 300 },
-    w2: { sessions: 10, threads: 2, perThread: 20 },
+    w2: { sessions: 10, threads: 2, perThread: 20, idleMs: 1000 },
     w3: { size: 200, repeats: 1, oneDocRepeats: 1 },
     w4: { held: 20, missed: 50, repeats: 1 },
     w5: { rate: 50, durationMs: 500 },

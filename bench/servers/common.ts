@@ -2,6 +2,7 @@
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { getHeapSpaceStatistics, writeHeapSnapshot } from 'node:v8';
 import { type Handler, serveRpc } from '../lib/rpc.ts';
 
 export interface ServerStats {
@@ -9,12 +10,27 @@ export interface ServerStats {
   readonly cpuUs: number;
   readonly rss: number;
   readonly heapUsed: number;
+  /** V8 heap reserved (used or not), and memory held outside it (Buffers, ArrayBuffers, addons' own). */
+  readonly heapTotal: number;
+  readonly external: number;
+  /** Resident bytes of V8's young generation (new space): empty after a full GC, sized by
+   * recent allocation bursts, not by what is retained. */
+  readonly young: number;
 }
 
 export const serverStats = (): ServerStats => {
   const c = process.cpuUsage();
   const m = process.memoryUsage();
-  return { cpuUs: c.user + c.system, rss: m.rss, heapUsed: m.heapUsed };
+  const young =
+    getHeapSpaceStatistics().find((sp) => sp.space_name === 'new_space')?.physical_space_size ?? 0;
+  return {
+    cpuUs: c.user + c.system,
+    rss: m.rss,
+    heapUsed: m.heapUsed,
+    heapTotal: m.heapTotal,
+    external: m.external,
+    young,
+  };
 };
 
 const gc = async (): Promise<void> => {
@@ -81,6 +97,7 @@ export const serveServer = (handlers: Record<string, Handler>): void =>
     },
     profileStart,
     profileStop,
+    heapSnapshot: (a: { path: string }) => writeHeapSnapshot(a.path),
     loopDelayStart,
     loopDelay,
     ...handlers,
