@@ -29,6 +29,8 @@ export class HostedDoc {
   /** Updates logged since the snapshot, and the last log id (for compaction). */
   logCount = 0;
   lastLogId = 0;
+  /** Stored bytes (snapshot plus logged updates): what waking the doc would read and apply. */
+  storedBytes = 0;
   lastUsed: number;
   /** Committed-but-not-yet-delivered updates, with the session that caused each (not echoed to it). */
   pending: PendingUpdate[] = [];
@@ -103,9 +105,17 @@ export interface DocHostOptions {
   readonly store: RelayStore;
   readonly now: () => number;
   readonly compactAfterUpdates: number;
+  /**
+   * Subscribed docs sleep when idle only if they are stored in at most this many bytes: waking
+   * one reads and applies them on the event loop (a user doc of 10,000 intents is 4 MB and takes
+   * ~130 ms to load here), so large docs stay in memory while anyone subscribes. Default 128 KB.
+   */
+  readonly maxSleepBytes?: number;
   /** Default: off. */
   readonly pace?: PaceOptions;
 }
+
+const DEFAULT_MAX_SLEEP_BYTES = 128 * 1024;
 
 /**
  * Keeps loaded Y.Docs, logs every change to the store's update log (inside the caller's
@@ -182,6 +192,7 @@ export class DocHost {
     );
     hosted.logCount = updates.length;
     hosted.lastLogId = updates.at(-1)?.id ?? hosted.lastLogId;
+    hosted.storedBytes = (snapshot?.length ?? 0) + updates.reduce((n, u) => n + u.update.length, 0);
     // A compacted doc's snapshot is its whole state: the first full sync answer costs no encoding.
     if (snapshot && updates.length === 0) this.#states.set(doc, new Map([[EMPTY_STATE_VECTOR, snapshot]]));
   }
@@ -203,6 +214,7 @@ export class DocHost {
       } else {
         hosted.lastLogId = this.#opts.store.docs.append(hosted.name, update);
         hosted.logCount++;
+        hosted.storedBytes += update.length;
       }
       hosted.pending.push({
         update,
@@ -266,6 +278,7 @@ export class DocHost {
     for (const update of merged(updates)) {
       hosted.lastLogId = this.#opts.store.docs.append(hosted.name, update);
       hosted.logCount++;
+      hosted.storedBytes += update.length;
     }
   }
 
@@ -391,6 +404,7 @@ export class DocHost {
       this.#opts.store.docs.compact(hosted.name, snapshot, hosted.lastLogId),
     );
     hosted.logCount = 0;
+    hosted.storedBytes = snapshot.length;
   }
 
   /** Compacts docs whose log grew past the threshold, within a time budget per call. */
@@ -405,8 +419,8 @@ export class DocHost {
 
   /**
    * Docs idle for `idleMs` (nothing opened or changed them) leave memory, compacted first: those
-   * without subscribers are unloaded, the others sleep (their Y.Doc is dropped; the next read
-   * loads it again). Returns how many left memory.
+   * without subscribers are unloaded, small subscribed ones sleep (their Y.Doc is dropped; the
+   * next read loads it again; see `maxSleepBytes`). Returns how many left memory.
    */
   unloadIdle(idleMs: number, budgetMs = 20, keep: (hosted: HostedDoc) => boolean = () => false): number {
     const cutoff = this.#opts.now() - idleMs;
@@ -426,8 +440,9 @@ export class DocHost {
       )
         continue;
       this.compact(hosted);
-      if (hosted.subscribers.size > 0) hosted.release();
-      else this.unload(hosted);
+      if (hosted.subscribers.size === 0) this.unload(hosted);
+      else if (hosted.storedBytes <= (this.#opts.maxSleepBytes ?? DEFAULT_MAX_SLEEP_BYTES)) hosted.release();
+      else continue;
       n++;
     }
     return n;
