@@ -33,9 +33,12 @@ const nOnly = flag('--n')?.split(',').map(Number);
 const S2: BenchSizes = nOnly
   ? { ...S0, w1: { ...S0.w1, sizes: S0.w1.sizes.filter((n) => nOnly.includes(n)) } }
   : S0;
+// `--rates 20,100` runs W1's ladder at just those offered rates.
+const ratesOnly = flag('--rates')?.split(',').map(Number);
+const S3: BenchSizes = ratesOnly ? { ...S2, w1: { ...S2.w1, rates: ratesOnly } } : S2;
 // `--rounds 1` for a quick run (one round of W1, W5 and W6).
 const roundsFlag = flag('--rounds');
-const S: BenchSizes = roundsFlag ? { ...S2, rounds: Math.max(1, Math.round(Number(roundsFlag))) } : S2;
+const S: BenchSizes = roundsFlag ? { ...S3, rounds: Math.max(1, Math.round(Number(roundsFlag))) } : S3;
 const profileDir = flag('--profile');
 if (profileDir) {
   // The server writes its profile here; a missing directory would fail that write at the end.
