@@ -38,7 +38,7 @@ export interface SqliteStoreOptions {
    * fail. The relay server uses 'background'. Ignored when `readonly`.
    */
   readonly checkpoint?: 'inline' | 'background';
-  /** With `checkpoint: 'background'`: ms between checkpoints. Default 250. */
+  /** With `checkpoint: 'background'`: ms between checkpoints. Default 1000. */
   readonly checkpointIntervalMs?: number;
   /** With `checkpoint: 'background'`: called if the thread fails. */
   readonly onCheckpointError?: (error: unknown) => void;
