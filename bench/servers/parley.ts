@@ -197,6 +197,17 @@ serveServer({
       },
     };
   },
+  /**
+   * Waits until a checkpoint pass that started after this call has finished (the thread runs one a
+   * second), so that the pages of a measured window are copied, and counted, inside it.
+   */
+  checkpointSettled: async () => {
+    const start = raw.checkpointStats()?.passes;
+    if (start === undefined) return;
+    const deadline = Date.now() + 5_000;
+    while ((raw.checkpointStats()?.passes ?? start) < start + 2 && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 20));
+  },
   relayStats: () => relay.stats(),
   commitTimes: () => {
     const a = commitMs.sort((x, y) => x - y);

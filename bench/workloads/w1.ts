@@ -93,8 +93,8 @@ export const runW1 = async (kind: ServerKind, n: number, o: W1Options): Promise<
         if (delivered >= expected || performance.now() > deadline) break;
         await sleep(50);
       }
-      // Parley's checkpoint thread copies the step's WAL pages within 250 ms: inside the window.
-      if (kind === 'parley') await sleep(300);
+      // Parley's checkpoint thread copies the step's WAL pages inside the window.
+      if (kind === 'parley') await server.proc.call('checkpointSettled', undefined, 10_000);
       const after = await server.stats();
       const storeAfter = kind === 'parley' ? await server.proc.call<StoreTime>('storeTime') : undefined;
       const hist: Histogram = {};

@@ -61,8 +61,8 @@ export const runW5 = async (rate: number, durationMs: number): Promise<W5Result>
       await sleep(20);
     }
     const results = await clients.call<Record<string, number>>('opResults');
-    // Let the checkpoint thread (every 250 ms) copy this run's WAL pages inside the window.
-    await sleep(400);
+    // Let the checkpoint thread copy this run's WAL pages inside the window.
+    await server.proc.call('checkpointSettled', undefined, 10_000);
     const s1 = await server.stats();
     const st1 = await server.proc.call<StoreTime>('storeTime');
     const loop = await server.proc.call<LoopDelay>('loopDelay');
