@@ -211,11 +211,7 @@ export class DocHost {
         }
         if (buffered) buffered.push(update);
         else this.#batchUpdates.set(hosted, [update]);
-      } else {
-        hosted.lastLogId = this.#opts.store.docs.append(hosted.name, update);
-        hosted.logCount++;
-        hosted.storedBytes += update.length;
-      }
+      } else this.#append(hosted, update);
       hosted.pending.push({
         update,
         origin: typeof origin === 'string' ? origin : undefined,
@@ -275,11 +271,14 @@ export class DocHost {
 
   #log(hosted: HostedDoc, updates: Uint8Array[]): void {
     if (updates.length === 0 || this.#docs.get(hosted.name) !== hosted) return; // dropped (thread deleted)
-    for (const update of merged(updates)) {
-      hosted.lastLogId = this.#opts.store.docs.append(hosted.name, update);
-      hosted.logCount++;
-      hosted.storedBytes += update.length;
-    }
+    for (const update of merged(updates)) this.#append(hosted, update);
+  }
+
+  /** Appends one update to the doc's log and counts it (inside the caller's transaction). */
+  #append(hosted: HostedDoc, update: Uint8Array): void {
+    hosted.lastLogId = this.#opts.store.docs.append(hosted.name, update);
+    hosted.logCount++;
+    hosted.storedBytes += update.length;
   }
 
   /**

@@ -134,10 +134,9 @@ export const createRelay = (options: RelayOptions): Relay => {
   const loadedDocs = () => {
     let bytes = 0;
     let count = 0;
-    for (const [name, hosted] of host.loaded) {
+    for (const hosted of host.loaded.values()) {
       if (!hosted.awake) continue;
-      const stats = store.docs.stats(name);
-      bytes += stats.snapshotBytes + stats.updateBytes;
+      bytes += hosted.storedBytes;
       count++;
     }
     return { count, bytes, sleeping: host.loaded.size - count };

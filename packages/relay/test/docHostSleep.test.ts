@@ -48,6 +48,11 @@ describe('DocHost sleep', () => {
     expect(host.peek(LARGE)?.awake).toBe(true);
     // Both stay hosted (their subscribers with them), and both were compacted on the way.
     expect(host.peek(SMALL)?.subscribers.size).toBe(1);
+    // What the relay's loaded-bytes metric reads instead of asking the store.
+    for (const name of [SMALL, LARGE]) {
+      const { snapshotBytes, updateBytes } = store.docs.stats(name);
+      expect(host.peek(name)?.storedBytes).toBe(snapshotBytes + updateBytes);
+    }
     expect(store.docs.load(SMALL).updates).toHaveLength(0);
     expect(store.docs.load(LARGE).updates).toHaveLength(0);
   });
@@ -62,6 +67,9 @@ describe('DocHost sleep', () => {
 
     await committer.run(() => hosted.doc.getMap('m').set('b', 2));
     expect(hosted.awake).toBe(true);
+    const { snapshotBytes, updateBytes } = store.docs.stats(SMALL);
+    expect(updateBytes).toBeGreaterThan(0);
+    expect(hosted.storedBytes).toBe(snapshotBytes + updateBytes);
     expect(hosted.doc.getMap('m').toJSON()).toEqual({ a: 1, b: 2 });
     const seen = new Y.Doc();
     for (const u of got) Y.applyUpdate(seen, u);
