@@ -8,7 +8,7 @@
  * RSS per loaded thread (minus the per-session figure). `BENCH_HEAP_DIR=dir` writes the servers'
  * heap snapshots at half and all of the sessions.
  */
-import { DEFAULT_UNLOAD_AFTER_MS } from '@parley/relay';
+import { DEFAULT_UNLOAD_AFTER_MS, type Relay } from '@parley/relay';
 import type { ServerKind } from '../clients/conn.ts';
 import { startSeededParley } from '../lib/seedCache.ts';
 import { type BenchServer, spawnClients, startServer } from '../lib/servers.ts';
@@ -40,10 +40,7 @@ export interface W2Result {
   readonly baseRssMB: number;
 }
 
-interface RelayDocStats {
-  readonly loadedDocs: number;
-  readonly sleepingDocs: number;
-}
+type RelayDocStats = ReturnType<Relay['stats']>;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const gcStats = (s: BenchServer) => s.proc.call<ServerStats>('gc');
@@ -107,20 +104,19 @@ export const runW2 = async (kind: ServerKind, o: W2Options): Promise<W2Result> =
     base = await gcStats(server);
     // The log shows the second half alone too: it leaves out what the first sessions warmed
     // once (compiled code, SQLite's page cache), and it is noisier (less memory to measure).
+    const heapDir = process.env.BENCH_HEAP_DIR;
+    const snapshot = async (suffix: string) => {
+      if (heapDir)
+        await server.proc.call(
+          'heapSnapshot',
+          { path: `${heapDir}/w2-${kind}${suffix}.heapsnapshot` },
+          120_000,
+        );
+    };
     const first = await openIdle(0, half);
-    if (process.env.BENCH_HEAP_DIR)
-      await server.proc.call(
-        'heapSnapshot',
-        { path: `${process.env.BENCH_HEAP_DIR}/w2-${kind}-half.heapsnapshot` },
-        120_000,
-      );
+    await snapshot('-half');
     const after = await openIdle(half, o.sessions);
-    if (process.env.BENCH_HEAP_DIR)
-      await server.proc.call(
-        'heapSnapshot',
-        { path: `${process.env.BENCH_HEAP_DIR}/w2-${kind}.heapsnapshot` },
-        120_000,
-      );
+    await snapshot('');
     const n = o.sessions - half;
     const kb = (k: 'rss' | 'heapUsed' | 'heapTotal' | 'external' | 'young') =>
       `${k} ${((after[k] - base[k]) / o.sessions / 1024).toFixed(1)} (second half ${((after[k] - first[k]) / n / 1024).toFixed(1)})`;
@@ -135,18 +131,15 @@ export const runW2 = async (kind: ServerKind, o: W2Options): Promise<W2Result> =
     await clients.stop();
     await server.stop();
   }
+  const sessionFigures = {
+    kind,
+    rssPerSessionKB: perSession / 1024,
+    youngPerSessionKB: youngPerSession / 1024,
+    heapPerSessionKB: heapPerSession / 1024,
+    baseRssMB: base.rss / 2 ** 20,
+  };
   // the raw relay keeps no history: its figure is the floor of what an idle WebSocket costs here
-  if (kind === 'raw') {
-    return {
-      kind,
-      rssPerSessionKB: perSession / 1024,
-      youngPerSessionKB: youngPerSession / 1024,
-      rssPerThreadKB: Number.NaN,
-      heapPerSessionKB: heapPerSession / 1024,
-      heapPerThreadKB: Number.NaN,
-      baseRssMB: base.rss / 2 ** 20,
-    };
-  }
+  if (kind === 'raw') return { ...sessionFigures, rssPerThreadKB: Number.NaN, heapPerThreadKB: Number.NaN };
   // part 2: loaded threads
   const tids = Array.from({ length: o.threads }, (_, i) => `bench_w2_loaded_${i}`);
   const seedAll = async (s: BenchServer) => {
@@ -185,13 +178,5 @@ export const runW2 = async (kind: ServerKind, o: W2Options): Promise<W2Result> =
     await clients2.stop();
     await server.stop();
   }
-  return {
-    kind,
-    rssPerSessionKB: perSession / 1024,
-    youngPerSessionKB: youngPerSession / 1024,
-    rssPerThreadKB: perThread / 1024,
-    heapPerSessionKB: heapPerSession / 1024,
-    heapPerThreadKB: heapPerThread / 1024,
-    baseRssMB: base.rss / 2 ** 20,
-  };
+  return { ...sessionFigures, rssPerThreadKB: perThread / 1024, heapPerThreadKB: heapPerThread / 1024 };
 };
