@@ -41,6 +41,14 @@ let depth = 0;
  */
 /** Wall ms and calls per store method (`docs.append`, `transaction`, …). */
 const byMethod = new Map<string, { ms: number; calls: number }>();
+const record = (name: string, ms: number): void => {
+  storeMs += ms;
+  const m = byMethod.get(name);
+  if (m) {
+    m.ms += ms;
+    m.calls++;
+  } else byMethod.set(name, { ms, calls: 1 });
+};
 const measure = <R>(name: string, fn: () => R): R => {
   if (depth > 0) return fn();
   depth++;
@@ -48,14 +56,8 @@ const measure = <R>(name: string, fn: () => R): R => {
   try {
     return fn();
   } finally {
-    const ms = performance.now() - t0;
-    storeMs += ms;
+    record(name, performance.now() - t0);
     storeCalls++;
-    const m = byMethod.get(name);
-    if (m) {
-      m.ms += ms;
-      m.calls++;
-    } else byMethod.set(name, { ms, calls: 1 });
     depth--;
   }
 };
@@ -98,12 +100,7 @@ const store = new Proxy(raw, {
           const ms = performance.now() - t0 - innerMs;
           txDepth--;
           if (outermost) commitMs.push(ms);
-          storeMs += ms;
-          const m = byMethod.get('BEGIN/COMMIT');
-          if (m) {
-            m.ms += ms;
-            m.calls++;
-          } else byMethod.set('BEGIN/COMMIT', { ms, calls: 1 });
+          record('BEGIN/COMMIT', ms);
         }
         return result as R;
       };
