@@ -5,6 +5,7 @@ import {
   type OpPayload,
   pageDocName,
   readMeta,
+  readPages,
   userDocName,
   writeOp,
 } from '@parley/model';
@@ -197,10 +198,15 @@ export class ParleyConn implements BenchConn {
 
   #page = 0;
 
-  /** Scan mode: when the relay opens a new page, subscribe to it (as a client reading live would). */
+  /**
+   * Scan mode: subscribe to each page the head lists beyond the ones held — the next page is
+   * listed, empty, once the current one is half full — as the SDK's `wantPages` does.
+   */
   #followPages(): void {
-    const current = readMeta(this.doc(headDocName(this.#o.threadId)))?.currentPage ?? 0;
-    while (this.#page < current) {
+    const head = this.doc(headDocName(this.#o.threadId));
+    let newest = readMeta(head)?.currentPage ?? 0;
+    for (const p of readPages(head)) newest = Math.max(newest, p.page);
+    while (this.#page < newest) {
       this.#page++;
       void this.subscribe(pageDocName(this.#o.threadId, this.#page));
     }

@@ -149,7 +149,10 @@ export const createThreadLifecycle = (deps: ThreadLifecycleDeps) => {
     if (deps.realtime() || opened.has(threadId)) wantPages(threadId);
   };
 
-  /** Unloads page docs that are not a thread's current page and were not read for `idlePageMs`. */
+  /**
+   * Unloads page docs older than a thread's current page that were not read for `idlePageMs` (the
+   * current page, and the next one once the relay lists it, stay subscribed).
+   */
   const sweepPages = async (): Promise<void> => {
     const docs = deps.docs();
     if (!docs) return;
@@ -158,7 +161,8 @@ export const createThreadLifecycle = (deps: ThreadLifecycleDeps) => {
       const ref = parseDocName(name);
       if (ref?.kind !== 'page') continue;
       const head = docs.get(headDocName(ref.threadId));
-      if (head && readMeta(head)?.currentPage === ref.page) continue;
+      const current = head ? readMeta(head)?.currentPage : undefined;
+      if (current !== undefined && ref.page >= current) continue;
       const used = pageUse.get(name);
       if (used === undefined) {
         pageUse.set(name, now);
