@@ -65,6 +65,19 @@ let sessionCounter = 0;
 const sharedFrames = new WeakMap<Uint8Array, Uint8Array>();
 /** Awareness frames by update (a batch is one update object for every peer of its thread). */
 const sharedAwareness = new WeakMap<Uint8Array, Uint8Array>();
+/**
+ * Sync answers by update: the doc host returns one cached update per doc and state vector while
+ * the doc is unchanged, so sessions asking for the same doc from the same state (every member
+ * opening a new page, each with an empty state vector) get one frame's bytes, not a copy each.
+ */
+const sharedAnswers = new WeakMap<Uint8Array, { readonly docName: string; readonly frame: Uint8Array }>();
+const answerFrame = (docName: string, update: Uint8Array): Uint8Array => {
+  const shared = sharedAnswers.get(update);
+  if (shared?.docName === docName) return shared.frame;
+  const frame = encodeFrame({ docName, type: MessageType.Sync, payload: syncStep2Payload(update) });
+  sharedAnswers.set(update, { docName, frame });
+  return frame;
+};
 
 /**
  * Members of one thread usually receive the same frames in a turn (the page's and the head's
@@ -342,7 +355,7 @@ export class SyncSession {
         throw new ParleyError('MALFORMED_FRAME', 'The state vector could not be decoded.');
       }
       const update = this.#hub.syncAnswer(hosted, sub.access.hidden, msg.stateVector);
-      this.#sendSync(docName, syncStep2Payload(update));
+      this.#send(answerFrame(docName, update));
       this.#hub.metrics.syncBytesOut?.(update.length);
       return;
     }
