@@ -6,6 +6,7 @@ import {
   pageDocName,
   readMeta,
   readPages,
+  timeOrderedId,
   userDocName,
   writeOp,
 } from '@parley/model';
@@ -128,9 +129,10 @@ export class ParleyConn implements BenchConn {
 
   op(op: OpPayload): void {
     const env: OpEnvelope = {
-      id: `op_${this.#device}_${++this.#n}`,
+      // Time-ordered, as the SDK's op ids are (opQueue.ts): the store's op rows then append.
+      id: timeOrderedId(),
       device: this.#device,
-      n: this.#n,
+      n: ++this.#n,
       createdOn: new Date().toISOString(),
       op,
     };
