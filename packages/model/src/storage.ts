@@ -26,6 +26,13 @@ export interface DocStats {
 export interface DocStore {
   /** Appends one update to a doc's log; returns its id. */
   append(docName: string, update: Uint8Array): number;
+  /**
+   * Appends several updates as one log entry; returns its id. `load` gives them back in order, as
+   * separate updates sharing that id (compaction drops them together). The relay logs a batch's
+   * changes to a doc this way: merging them first (`Y.mergeUpdates`) decoded and re-encoded every
+   * message again, 12 % of its CPU per message in bench W1.
+   */
+  appendAll(docName: string, updates: readonly Uint8Array[]): number;
   /** The snapshot (null if never compacted) and the log after it, oldest first. */
   load(docName: string): { readonly snapshot: Uint8Array | null; readonly updates: readonly StoredUpdate[] };
   /** Stores `snapshot` and drops log entries with id ≤ `throughId`, atomically. */

@@ -190,7 +190,10 @@ export class DocHost {
       },
       LOAD,
     );
-    hosted.logCount = updates.length;
+    // Log entries, not updates: an entry may hold several (`appendAll`).
+    let entries = 0;
+    for (let i = 0; i < updates.length; i++) if (i === 0 || updates[i]!.id !== updates[i - 1]!.id) entries++;
+    hosted.logCount = entries;
     hosted.lastLogId = updates.at(-1)?.id ?? hosted.lastLogId;
     hosted.storedBytes = (snapshot?.length ?? 0) + updates.reduce((n, u) => n + u.update.length, 0);
     // A compacted doc's snapshot is its whole state: the first full sync answer costs no encoding.
@@ -203,7 +206,7 @@ export class DocHost {
       hosted.lastUsed = this.#opts.now();
       this.#states.delete(doc);
       if (this.#touched) {
-        // Inside a unit: log one merged update per doc when the batch ends (logBatch).
+        // Inside a unit: log the batch's updates of each doc as one entry when it ends (logBatch).
         const buffered = this.#batchUpdates.get(hosted);
         if (!this.#touched.has(hosted)) {
           this.#touched.set(hosted, hosted.pending.length);
@@ -254,9 +257,9 @@ export class DocHost {
   }
 
   /**
-   * Appends the batch's changes to the update log: one row per changed doc (the batch's updates
-   * merged), inside the batch's transaction. A busy batch then costs one insert per doc, not one
-   * per unit or Yjs transaction.
+   * Appends the batch's changes to the update log: one entry per changed doc holding the batch's
+   * updates (`DocStore.appendAll`), inside the batch's transaction. A busy batch then costs one
+   * insert per doc, not one per unit or Yjs transaction.
    */
   logBatch(): void {
     for (const [hosted, updates] of this.#batchUpdates) this.#log(hosted, updates);
@@ -271,7 +274,11 @@ export class DocHost {
 
   #log(hosted: HostedDoc, updates: Uint8Array[]): void {
     if (updates.length === 0 || this.#docs.get(hosted.name) !== hosted) return; // dropped (thread deleted)
-    for (const update of merged(updates)) this.#append(hosted, update);
+    // One log entry for the batch, its updates as they are: merging them (`Y.mergeUpdates`)
+    // decoded and re-encoded every struct again, 12 % of the CPU per message in bench W1.
+    hosted.lastLogId = this.#opts.store.docs.appendAll(hosted.name, updates);
+    hosted.logCount++;
+    for (const update of updates) hosted.storedBytes += update.length;
   }
 
   /** Appends one update to the doc's log and counts it (inside the caller's transaction). */
@@ -381,12 +388,13 @@ export class DocHost {
 
   #deliver(hosted: HostedDoc, pending: readonly PendingUpdate[], now: number): void {
     hosted.deliveredAt = now;
-    // One origin for all: deliver the merge once, skipping that origin. Several: a held batch is
-    // delivered merged to everyone (echoing an update to its author is harmless in Yjs, and it
-    // keeps one write per subscriber); otherwise one by one, each skipping its author.
-    const origins = new Set(pending.map((p) => p.origin));
-    if (origins.size === 1 || pending.every((p) => p.paced)) {
-      const origin = origins.size === 1 ? pending[0]!.origin : undefined;
+    // A held (paced) batch is delivered merged to everyone: it gathers many small changes over the
+    // pace window (echoing an update to its author is harmless in Yjs). Otherwise each update goes
+    // as it is, skipping its author: a session's frames of one turn leave as one socket write
+    // anyway (its outbox), and subscribers with the same docs share those bytes (`sharedBatch`),
+    // so merging cost a decode and re-encode of every message for a few bytes of headers.
+    if (pending.every((p) => p.paced)) {
+      const origin = pending.every((p) => p.origin === pending[0]!.origin) ? pending[0]!.origin : undefined;
       for (const update of merged(pending.map((p) => p.update)))
         for (const s of hosted.subscribers) if (s.sessionId !== origin) s.deliver(hosted, update);
     } else {
@@ -485,17 +493,9 @@ export class DocHost {
  */
 const merged = (updates: Uint8Array[]): Uint8Array[] => {
   if (updates.length <= 1) return updates;
-  // A batch's updates of a doc are merged to be logged and again to be delivered: once is enough.
-  const first = updates[0]!;
-  const hit = lastMerges.get(first);
-  if (hit && hit.count === updates.length && hit.last === updates.at(-1)) return hit.result;
-  let result: Uint8Array[];
   try {
-    result = [Y.mergeUpdates(updates)];
+    return [Y.mergeUpdates(updates)];
   } catch {
-    result = updates;
+    return updates;
   }
-  lastMerges.set(first, { count: updates.length, last: updates.at(-1)!, result });
-  return result;
 };
-const lastMerges = new WeakMap<Uint8Array, { count: number; last: Uint8Array; result: Uint8Array[] }>();

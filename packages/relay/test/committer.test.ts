@@ -49,7 +49,8 @@ const stored = (name: string) => {
   const { snapshot, updates } = store.docs.load(name);
   if (snapshot) Y.applyUpdate(doc, snapshot);
   for (const u of updates) Y.applyUpdate(doc, u.update);
-  return { map: doc.getMap('m').toJSON(), rows: updates.length };
+  // Log entries (one may hold several updates: `DocStore.appendAll`).
+  return { map: doc.getMap('m').toJSON(), rows: new Set(updates.map((u) => u.id)).size };
 };
 
 const deliveredMap = (name: string) => {

@@ -133,6 +133,11 @@ export const relayMigrations: readonly Migration[] = [
       CREATE INDEX webhook_dead_letters_by_time ON webhook_dead_letters (dead_at);
     `,
   },
+  {
+    name: 'log entries holding several updates',
+    // `parts` > 1: the blob is that many updates, each prefixed by its length (varUint).
+    sql: `ALTER TABLE doc_updates ADD COLUMN parts INTEGER NOT NULL DEFAULT 1;`,
+  },
 ];
 
 /** A Node client's local database (`createSqliteLocalStore`). */

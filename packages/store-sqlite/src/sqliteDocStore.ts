@@ -6,7 +6,58 @@ interface UpdateRecord {
   id: number;
   update: Uint8Array;
   at: number;
+  parts: number;
 }
+
+/** Several updates as one blob: each prefixed by its length (varUint). */
+export const encodeParts = (updates: readonly Uint8Array[]): Uint8Array => {
+  let size = 0;
+  for (const u of updates) size += varUintSize(u.length) + u.length;
+  const out = new Uint8Array(size);
+  let pos = 0;
+  for (const u of updates) {
+    let n = u.length;
+    while (n > 0x7f) {
+      out[pos++] = 0x80 | (n & 0x7f);
+      n = Math.floor(n / 128);
+    }
+    out[pos++] = n;
+    out.set(u, pos);
+    pos += u.length;
+  }
+  return out;
+};
+
+/** The `parts` updates of a blob written by `encodeParts` (copies). Throws on a damaged blob. */
+export const decodeParts = (blob: Uint8Array, parts: number): Uint8Array[] => {
+  const out: Uint8Array[] = [];
+  let pos = 0;
+  for (let k = 0; k < parts; k++) {
+    let len = 0;
+    let mult = 1;
+    for (let i = 0; ; i++) {
+      const b = blob[pos++];
+      if (b === undefined || i >= 5) throw new Error('A stored log entry is damaged (part length).');
+      len += (b & 0x7f) * mult;
+      mult *= 128;
+      if (b < 0x80) break;
+    }
+    if (pos + len > blob.length) throw new Error('A stored log entry is damaged (part truncated).');
+    out.push(blob.slice(pos, pos + len));
+    pos += len;
+  }
+  if (pos !== blob.length) throw new Error('A stored log entry is damaged (trailing bytes).');
+  return out;
+};
+
+const varUintSize = (n: number): number => {
+  let size = 1;
+  while (n > 0x7f) {
+    n = Math.floor(n / 128);
+    size++;
+  }
+  return size;
+};
 
 /**
  * The `docs` (snapshot per doc) and `doc_updates` (append-only log) tables as a `DocStore`.
@@ -19,11 +70,14 @@ export function createSqliteDocStore(db: Database.Database, now: () => number = 
   const insertUpdate = db.prepare<[string, Uint8Array, number]>(
     'INSERT INTO doc_updates (doc, "update", at) VALUES (?, ?, ?)',
   );
+  const insertParts = db.prepare<[string, Uint8Array, number, number]>(
+    'INSERT INTO doc_updates (doc, "update", at, parts) VALUES (?, ?, ?, ?)',
+  );
   const selectSnapshot = db.prepare<[string], { snapshot: Uint8Array }>(
     'SELECT snapshot FROM docs WHERE name = ?',
   );
   const selectUpdates = db.prepare<[string], UpdateRecord>(
-    'SELECT id, "update", at FROM doc_updates WHERE doc = ? ORDER BY id',
+    'SELECT id, "update", at, parts FROM doc_updates WHERE doc = ? ORDER BY id',
   );
   const upsertSnapshot = db.prepare<[string, Uint8Array, number]>(
     `INSERT INTO docs (name, snapshot, compacted_at) VALUES (?, ?, ?)
@@ -66,11 +120,20 @@ export function createSqliteDocStore(db: Database.Database, now: () => number = 
     append(docName, update) {
       return Number(insertUpdate.run(docName, update, now()).lastInsertRowid);
     },
+    appendAll(docName, updates) {
+      if (updates.length === 0) throw new RangeError('appendAll needs at least one update.');
+      if (updates.length === 1) return Number(insertUpdate.run(docName, updates[0]!, now()).lastInsertRowid);
+      return Number(insertParts.run(docName, encodeParts(updates), now(), updates.length).lastInsertRowid);
+    },
     load(docName) {
       const row = selectSnapshot.get(docName);
-      const updates: StoredUpdate[] = selectUpdates
-        .all(docName)
-        .map((u) => ({ id: u.id, update: toBytes(u.update), at: u.at }));
+      const updates: StoredUpdate[] = [];
+      for (const u of selectUpdates.all(docName)) {
+        if (u.parts === 1) updates.push({ id: u.id, update: toBytes(u.update), at: u.at });
+        else
+          for (const part of decodeParts(u.update, u.parts))
+            updates.push({ id: u.id, update: part, at: u.at });
+      }
       return { snapshot: row ? toBytes(row.snapshot) : null, updates };
     },
     compact(docName, snapshot, throughId) {

@@ -9,9 +9,11 @@ import {
   createSqliteStore,
   isParleyDatabase,
   parleyDatabaseKind,
+  RELAY_APPLICATION_ID,
   relayMigrations,
 } from '../src/index.ts';
 import { BackgroundCheckpointer } from '../src/checkpointer.ts';
+import { openDatabase } from '../src/openDatabase.ts';
 
 const fixture = (name: string) => new URL(`./fixtures/${name}`, import.meta.url).pathname;
 const repoRoot = new URL('../../../', import.meta.url).pathname;
@@ -216,6 +218,35 @@ describe('schema', () => {
     createSqliteLocalStore(local).close();
     expect(() => createSqliteStore({ path: local })).toThrow('not a Parley database');
     expect(() => createSqliteLocalStore(relay)).toThrow('not a Parley database');
+  });
+
+  it('a database from before multi-update log entries keeps its log and takes new entries', () => {
+    const path = join(dir, 'relay.db');
+    // The schema as the previous build left it: every migration but the `parts` column.
+    const { db } = openDatabase({
+      path,
+      applicationId: RELAY_APPLICATION_ID,
+      migrations: relayMigrations.slice(0, 2),
+    });
+    db.prepare('INSERT INTO doc_updates (doc, "update", at) VALUES (?, ?, ?)').run(
+      'thread:a',
+      Buffer.from([7, 7]),
+      1,
+    );
+    db.close();
+    const store = createSqliteStore({ path });
+    try {
+      expect(store.schemaVersion).toBe(relayMigrations.length);
+      const id = store.docs.appendAll('thread:a', [new Uint8Array([8]), new Uint8Array([9, 9])]);
+      const { updates } = store.docs.load('thread:a');
+      expect(updates.map((u) => [u.id === id, [...u.update]])).toEqual([
+        [false, [7, 7]],
+        [true, [8]],
+        [true, [9, 9]],
+      ]);
+    } finally {
+      store.close();
+    }
   });
 
   it('a file from a newer build is refused rather than touched', () => {

@@ -19,19 +19,25 @@ export function createMemoryDocStore(log: UndoLog, now: () => number = Date.now)
   const docs = new Map<string, DocEntry>();
   let nextId = 1;
 
+  const appendAll = (docName: string, updates: readonly Uint8Array[]): number => {
+    if (updates.length === 0) throw new RangeError('appendAll needs at least one update.');
+    const id = nextId++;
+    const at = now();
+    const stored = updates.map((u): StoredUpdate => ({ id, update: u.slice(), at }));
+    const entry = docs.get(docName);
+    if (entry) {
+      const length = entry.updates.length;
+      entry.updates.push(...stored);
+      log.record(() => void (entry.updates.length = length));
+    } else {
+      setUndoable(log, docs, docName, { snapshot: null, updates: stored });
+    }
+    return id;
+  };
+
   return {
-    append(docName, update) {
-      const id = nextId++;
-      const stored: StoredUpdate = { id, update: update.slice(), at: now() };
-      const entry = docs.get(docName);
-      if (entry) {
-        entry.updates.push(stored);
-        log.record(() => void entry.updates.pop());
-      } else {
-        setUndoable(log, docs, docName, { snapshot: null, updates: [stored] });
-      }
-      return id;
-    },
+    append: (docName, update) => appendAll(docName, [update]),
+    appendAll,
     load(docName) {
       const entry = docs.get(docName);
       return {
@@ -53,7 +59,7 @@ export function createMemoryDocStore(log: UndoLog, now: () => number = Date.now)
     stats(docName) {
       const entry = docs.get(docName);
       return {
-        updates: entry?.updates.length ?? 0,
+        updates: new Set(entry?.updates.map((u) => u.id)).size,
         updateBytes: entry?.updates.reduce((sum, u) => sum + u.update.byteLength, 0) ?? 0,
         snapshotBytes: entry?.snapshot?.byteLength ?? 0,
       };

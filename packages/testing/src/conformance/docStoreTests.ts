@@ -118,6 +118,37 @@ export function docStoreTests(h: StoreHarness<RelayStore>): void {
       expect(h.store.docs.list()).toEqual(['user:a%z', 'user:abc']);
     });
 
+    it('appendAll stores several updates as one entry: load gives them back in order under its id', () => {
+      const big = new Uint8Array(20_000).map((_, i) => i % 251); // a length of three varUint bytes
+      const first = h.store.docs.append('thread:a', bytes(1));
+      const bundle = h.store.docs.appendAll('thread:a', [bytes(2, 2), new Uint8Array(0), big, bytes(3)]);
+      const single = h.store.docs.appendAll('thread:a', [bytes(4)]);
+      const last = h.store.docs.append('thread:a', bytes(5));
+      expect(first < bundle && bundle < single && single < last).toBe(true);
+      const loaded = h.store.docs.load('thread:a').updates;
+      expect(loaded.map((u) => u.id)).toEqual([first, bundle, bundle, bundle, bundle, single, last]);
+      expect(loaded.map((u) => u.update.length)).toEqual([1, 2, 0, 20_000, 1, 1, 1]);
+      expect([...loaded[3]!.update]).toEqual([...big]);
+      expect(loaded.map((u) => u.update[0])).toEqual([1, 2, undefined, 0, 3, 4, 5]);
+      expect(h.store.docs.stats('thread:a').updates).toBe(4);
+      expect(() => h.store.docs.appendAll('thread:a', [])).toThrow();
+    });
+
+    it('compaction through an appendAll entry drops all its parts, and a rollback takes it back', () => {
+      h.store.docs.append('thread:a', bytes(1));
+      const bundle = h.store.docs.appendAll('thread:a', [bytes(2), bytes(3)]);
+      h.store.docs.appendAll('thread:a', [bytes(4), bytes(5)]);
+      h.store.docs.compact('thread:a', bytes(9), bundle);
+      expect(h.store.docs.load('thread:a').updates.map((u) => [...u.update])).toEqual([[4], [5]]);
+      expect(() =>
+        h.store.transaction(() => {
+          h.store.docs.appendAll('thread:a', [bytes(6), bytes(7)]);
+          throw new Error('undo');
+        }),
+      ).toThrow('undo');
+      expect(h.store.docs.load('thread:a').updates.map((u) => [...u.update])).toEqual([[4], [5]]);
+    });
+
     it('stats count the log entries, their bytes and the snapshot bytes', () => {
       expect(h.store.docs.stats('thread:none')).toEqual({ updates: 0, updateBytes: 0, snapshotBytes: 0 });
       const first = h.store.docs.append('thread:a', bytes(1, 2, 3));
