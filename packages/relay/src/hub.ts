@@ -114,7 +114,7 @@ export class SessionHub implements SessionHubDeps {
    */
   acceptClientUpdate(hosted: HostedDoc, update: Uint8Array, sessionId: string, actor: Actor): Promise<void> {
     return this.committer.run(() => {
-      applyClientUpdate(hosted.doc, update, sessionId);
+      applyClientUpdate(hosted.doc, update, sessionId, (u, origin) => this.host.applyFrom(hosted, u, origin));
       this.userOps.schedule(actor, true);
     });
   }

@@ -74,11 +74,16 @@ export const isSaneUpdate = (update: Uint8Array): boolean => {
  * a known client's GC struct of length 2^60 at its next clock adds no client and leaves nothing
  * pending, and Yjs takes the doc's clock past 2^53.
  */
-export const applyClientUpdate = (doc: Y.Doc, update: Uint8Array, origin: string): void => {
+export const applyClientUpdate = (
+  doc: Y.Doc,
+  update: Uint8Array,
+  origin: string,
+  apply: (update: Uint8Array, origin: string) => void = (u, o) => Y.applyUpdate(doc, u, o),
+): void => {
   if (!isSaneUpdate(update))
     throw new ParleyError('INVALID_UPDATE', 'The update names a client id or clock Yjs never generates.');
   try {
-    Y.applyUpdate(doc, update, origin);
+    apply(update, origin);
   } catch {
     throw new ParleyError('INVALID_UPDATE', 'The update could not be applied.');
   }
