@@ -129,25 +129,36 @@ export class UserOps {
       byDevice.set(op.device, list);
     }
     let applied = 0;
+    let more = false;
     const started = performance.now();
-    for (const [device, ops] of byDevice) {
-      ops.sort((a, b) => a.n - b.n);
-      let last = this.#d.store.ops.lastN(actor.userId, device);
-      for (const op of ops) {
-        if (this.#d.store.ops.get(actor.userId, op.id)) continue; // applied already (e.g. via another path)
-        if (op.n <= last) {
-          // A reused n (a device that lost its counter): still apply once, in arrival order.
-        } else if (op.n !== last + 1) break; // wait for the missing op
-        // A revoking op starts a batch of its own (Committer.barrier): stop before it.
-        if (applied >= OPS_PER_UNIT || (applied > 0 && revokes(op.op.type))) return true;
-        if (applied > 0 && performance.now() - started >= SCAN_BUDGET_MS) return true;
-        starting(op);
-        this.#record(actor.userId, op, this.#apply(actor, op));
-        last = Math.max(last, op.n);
-        applied++;
+    // One Yjs transaction on the user doc for the scan's results: one update (and one encoding)
+    // for a device's burst of intents instead of one per intent.
+    user.doc.transact(() => {
+      devices: for (const [device, ops] of byDevice) {
+        ops.sort((a, b) => a.n - b.n);
+        let last = this.#d.store.ops.lastN(actor.userId, device);
+        for (const op of ops) {
+          if (this.#d.store.ops.get(actor.userId, op.id)) continue; // applied already (e.g. via another path)
+          if (op.n <= last) {
+            // A reused n (a device that lost its counter): still apply once, in arrival order.
+          } else if (op.n !== last + 1) break; // wait for the missing op
+          // A revoking op starts a batch of its own (Committer.barrier): stop before it.
+          if (
+            applied >= OPS_PER_UNIT ||
+            (applied > 0 && revokes(op.op.type)) ||
+            (applied > 0 && performance.now() - started >= SCAN_BUDGET_MS)
+          ) {
+            more = true;
+            break devices;
+          }
+          starting(op);
+          this.#record(actor.userId, op, this.#apply(actor, op));
+          last = Math.max(last, op.n);
+          applied++;
+        }
       }
-    }
-    return false;
+    });
+    return more;
   }
 
   #apply(actor: Actor, op: OpEnvelope): OpResult {

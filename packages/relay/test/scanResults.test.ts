@@ -1,0 +1,48 @@
+import { newThreadId, readResult, userDocName, writeOp } from '@parley/model';
+import { MessageType } from '@parley/protocol';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { startTestRelay, type TestRelay } from './harness.ts';
+import { WireClient } from './wireClient.ts';
+
+let relay: TestRelay;
+beforeAll(async () => {
+  relay = await startTestRelay();
+});
+afterAll(async () => {
+  await relay?.stop();
+});
+
+it("a device's burst of intents gets its results back as one update of the user doc", async () => {
+  const alice = await WireClient.connect(relay.url, await relay.token('alice', { displayName: 'Alice' }));
+  const user = userDocName('alice');
+  await alice.subscribe(user);
+  const threadId = newThreadId();
+  expect(await alice.op({ type: 'createThread', threadId, topic: 'burst', participants: [] })).toMatchObject({
+    status: 'accepted',
+  });
+  const doc = alice.doc(user);
+  const ids = Array.from({ length: 5 }, (_, i) => `burst-op-${i}`);
+  const before = alice.frames.length;
+  // Five intents in one Yjs transaction: one update to the relay, so one scan applies them all.
+  doc.transact(() => {
+    ids.forEach((id, i) =>
+      writeOp(doc, {
+        id,
+        device: 'burst-device',
+        n: i + 1,
+        createdOn: new Date().toISOString(),
+        op: {
+          type: 'sendMessage',
+          threadId,
+          messageId: `burst-message-${i}`,
+          content: `m${i}`,
+          messageType: 'text',
+        },
+      }),
+    );
+  });
+  await alice.until(() => ids.every((id) => readResult(doc, id)?.status === 'accepted'));
+  const updates = alice.frames.slice(before).filter((f) => f.docName === user && f.type === MessageType.Sync);
+  expect(updates).toHaveLength(1);
+  alice.close();
+});
