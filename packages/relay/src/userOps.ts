@@ -2,6 +2,7 @@ import {
   type OpEnvelope,
   type OpResult,
   opsMap,
+  pageDocName,
   readResult,
   userDocName,
   validateEnvelope,
@@ -131,9 +132,10 @@ export class UserOps {
     let applied = 0;
     let more = false;
     const started = performance.now();
-    // One Yjs transaction on the user doc for the scan's results: one update (and one encoding)
-    // for a device's burst of intents instead of one per intent.
-    user.doc.transact(() => {
+    // One Yjs transaction on the user doc for the scan's results, and one on the current page of
+    // each thread the scan sends to: one update (one encoding, one frame per subscriber) for a
+    // device's burst of intents instead of one per intent and doc.
+    inTransactions([user.doc, ...this.#pagesOf(actor.userId, byDevice)], () => {
       devices: for (const [device, ops] of byDevice) {
         ops.sort((a, b) => a.n - b.n);
         let last = this.#d.store.ops.lastN(actor.userId, device);
@@ -159,6 +161,24 @@ export class UserOps {
       }
     });
     return more;
+  }
+
+  /**
+   * The current page docs of the threads that the scan's sendMessage intents go to, where the
+   * sender is a member (others are rejected without loading anything).
+   */
+  #pagesOf(userId: string, byDevice: ReadonlyMap<string, readonly OpEnvelope[]>): Y.Doc[] {
+    const threads = new Set<string>();
+    for (const ops of byDevice.values())
+      for (const op of ops) if (op.op.type === 'sendMessage') threads.add(op.op.threadId);
+    const pages: Y.Doc[] = [];
+    for (const threadId of threads) {
+      const row = this.#d.store.threads.get(threadId);
+      const member = row && !row.deletedOn ? this.#d.store.members.get(threadId, userId) : undefined;
+      if (row && member && !member.removedOn)
+        pages.push(this.#d.host.open(pageDocName(threadId, row.currentPage)).doc);
+    }
+    return pages;
   }
 
   #apply(actor: Actor, op: OpEnvelope): OpResult {
@@ -206,6 +226,13 @@ export class UserOps {
     this.#d.onResult?.(userId, opId, result);
   }
 }
+
+/** Runs `fn` inside a Yjs transaction on each of `docs` (nested; each commits as usual after). */
+const inTransactions = (docs: readonly Y.Doc[], fn: () => void, i = 0): void => {
+  const doc = docs[i];
+  if (doc) doc.transact(() => inTransactions(docs, fn, i + 1));
+  else fn();
+};
 
 const reject = (code: ErrorCode, reason: string, now: number): OpResult => ({
   status: 'rejected',

@@ -1,4 +1,4 @@
-import { newThreadId, readResult, userDocName, writeOp } from '@parley/model';
+import { newThreadId, pageDocName, readMessages, readResult, userDocName, writeOp } from '@parley/model';
 import { MessageType } from '@parley/protocol';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startTestRelay, type TestRelay } from './harness.ts';
@@ -12,7 +12,7 @@ afterAll(async () => {
   await relay?.stop();
 });
 
-it("a device's burst of intents gets its results back as one update of the user doc", async () => {
+it("a device's burst of messages costs one update of the user doc and one of the page", async () => {
   const alice = await WireClient.connect(relay.url, await relay.token('alice', { displayName: 'Alice' }));
   const user = userDocName('alice');
   await alice.subscribe(user);
@@ -20,6 +20,8 @@ it("a device's burst of intents gets its results back as one update of the user 
   expect(await alice.op({ type: 'createThread', threadId, topic: 'burst', participants: [] })).toMatchObject({
     status: 'accepted',
   });
+  const page = pageDocName(threadId, 0);
+  await alice.subscribe(page);
   const doc = alice.doc(user);
   const ids = Array.from({ length: 5 }, (_, i) => `burst-op-${i}`);
   const before = alice.frames.length;
@@ -42,7 +44,10 @@ it("a device's burst of intents gets its results back as one update of the user 
     );
   });
   await alice.until(() => ids.every((id) => readResult(doc, id)?.status === 'accepted'));
-  const updates = alice.frames.slice(before).filter((f) => f.docName === user && f.type === MessageType.Sync);
-  expect(updates).toHaveLength(1);
+  await alice.until(() => readMessages(alice.doc(page)).length === 6); // and participantAdded
+  const updatesOf = (name: string) =>
+    alice.frames.slice(before).filter((f) => f.docName === name && f.type === MessageType.Sync);
+  expect(updatesOf(user)).toHaveLength(1);
+  expect(updatesOf(page)).toHaveLength(1);
   alice.close();
 });
