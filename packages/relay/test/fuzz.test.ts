@@ -60,11 +60,7 @@ afterAll(async () => {
   await relay?.stop();
 });
 
-const connect = async (userId: string) => {
-  const c = await WireClient.connect(relay.url, await relay.token(userId, { displayName: userId }));
-  await c.subscribe(userDocName(userId));
-  return c;
-};
+const connect = (userId: string) => WireClient.asUser(relay, userId);
 
 /** The relay is alive, serves other sessions, raised no internal error and kept memory bounded. */
 const assertHealthy = async (what: string) => {

@@ -17,11 +17,7 @@ afterAll(async () => {
   await relay?.stop();
 });
 
-const connect = async (userId: string) => {
-  const c = await WireClient.connect(relay.url, await relay.token(userId, { displayName: userId }));
-  await c.subscribe(`user:${userId}`);
-  return c;
-};
+const connect = (userId: string) => WireClient.asUser(relay, userId);
 
 it('lists the next page once the current one is half full, and a member subscribed early receives its messages', async () => {
   const alice = await connect('alice');

@@ -27,7 +27,7 @@ it("a device's burst of messages costs one update of the user doc and one of the
   const before = alice.frames.length;
   // Five intents in one Yjs transaction: one update to the relay, so one scan applies them all.
   doc.transact(() => {
-    ids.forEach((id, i) =>
+    for (const [i, id] of ids.entries()) {
       writeOp(doc, {
         id,
         device: 'burst-device',
@@ -40,8 +40,8 @@ it("a device's burst of messages costs one update of the user doc and one of the
           content: `m${i}`,
           messageType: 'text',
         },
-      }),
-    );
+      });
+    }
   });
   await alice.until(() => ids.every((id) => readResult(doc, id)?.status === 'accepted'));
   await alice.until(() => readMessages(alice.doc(page)).length === 6); // and participantAdded

@@ -15,11 +15,7 @@ afterAll(async () => {
   await relay?.stop();
 });
 
-const connect = async (userId: string) => {
-  const c = await WireClient.connect(relay.url, await relay.token(userId, { displayName: userId }));
-  await c.subscribe(`user:${userId}`);
-  return c;
-};
+const connect = (userId: string) => WireClient.asUser(relay, userId);
 const actor = (userId: string) => ({ userId, displayName: userId, scope: 'chat' as const });
 const send = (userId: string, threadId: string, content: string, messageId = randomId()) =>
   relay.relay.operations.apply(actor(userId), {

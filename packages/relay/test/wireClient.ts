@@ -25,6 +25,7 @@ import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
+import type { TestRelay } from './harness.ts';
 
 /**
  * A minimal client of the multiplexed protocol for relay tests: it keeps one Y.Doc per subscribed
@@ -54,6 +55,13 @@ export class WireClient {
       this.closeCode = code;
       this.#notify();
     });
+  }
+
+  /** Connects as `userId` (named after it) and subscribes to the user's own doc. */
+  static async asUser(relay: Pick<TestRelay, 'url' | 'token'>, userId: string): Promise<WireClient> {
+    const c = await WireClient.connect(relay.url, await relay.token(userId, { displayName: userId }));
+    await c.subscribe(userDocName(userId));
+    return c;
   }
 
   static async connect(url: string, token: string): Promise<WireClient> {
