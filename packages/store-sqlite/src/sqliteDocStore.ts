@@ -1,5 +1,7 @@
 import type { DocStats, DocStore, StoredUpdate } from '@parley/model';
 import type Database from 'better-sqlite3';
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
 import { toBytes } from './bytes.ts';
 
 interface UpdateRecord {
@@ -9,54 +11,31 @@ interface UpdateRecord {
   parts: number;
 }
 
-/** Several updates as one blob: each prefixed by its length (varUint). */
+/** Several updates as one blob: each prefixed by its length (varUint, as Yjs writes them). */
 export const encodeParts = (updates: readonly Uint8Array[]): Uint8Array => {
-  let size = 0;
-  for (const u of updates) size += varUintSize(u.length) + u.length;
-  const out = new Uint8Array(size);
-  let pos = 0;
-  for (const u of updates) {
-    let n = u.length;
-    while (n > 0x7f) {
-      out[pos++] = 0x80 | (n & 0x7f);
-      n = Math.floor(n / 128);
-    }
-    out[pos++] = n;
-    out.set(u, pos);
-    pos += u.length;
-  }
-  return out;
+  const encoder = encoding.createEncoder();
+  for (const u of updates) encoding.writeVarUint8Array(encoder, u);
+  return encoding.toUint8Array(encoder);
 };
 
 /** The `parts` updates of a blob written by `encodeParts` (copies). Throws on a damaged blob. */
 export const decodeParts = (blob: Uint8Array, parts: number): Uint8Array[] => {
+  const decoder = decoding.createDecoder(blob);
   const out: Uint8Array[] = [];
-  let pos = 0;
   for (let k = 0; k < parts; k++) {
-    let len = 0;
-    let mult = 1;
-    for (let i = 0; ; i++) {
-      const b = blob[pos++];
-      if (b === undefined || i >= 5) throw new Error('A stored log entry is damaged (part length).');
-      len += (b & 0x7f) * mult;
-      mult *= 128;
-      if (b < 0x80) break;
+    let part: Uint8Array;
+    try {
+      part = decoding.readVarUint8Array(decoder);
+    } catch {
+      part = blob; // unreadable length: reported below
+      decoder.pos = blob.length + 1;
     }
-    if (pos + len > blob.length) throw new Error('A stored log entry is damaged (part truncated).');
-    out.push(blob.slice(pos, pos + len));
-    pos += len;
+    // lib0 does not check a length against the blob's end (a pooled Buffer reads on silently).
+    if (decoder.pos > blob.length) throw new Error('A stored log entry is damaged (a part is truncated).');
+    out.push(part.slice());
   }
-  if (pos !== blob.length) throw new Error('A stored log entry is damaged (trailing bytes).');
+  if (decoding.hasContent(decoder)) throw new Error('A stored log entry is damaged (trailing bytes).');
   return out;
-};
-
-const varUintSize = (n: number): number => {
-  let size = 1;
-  while (n > 0x7f) {
-    n = Math.floor(n / 128);
-    size++;
-  }
-  return size;
 };
 
 /**

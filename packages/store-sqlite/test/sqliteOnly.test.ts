@@ -337,3 +337,17 @@ describe("checkpoint: 'background'", () => {
     mem.close();
   });
 });
+
+describe('multi-update log entries', () => {
+  it('a damaged entry is an error, not updates made of whatever follows it in memory', async () => {
+    const { decodeParts, encodeParts } = await import('../src/sqliteDocStore.ts');
+    const blob = encodeParts([new Uint8Array([1, 2, 3]), new Uint8Array(300).fill(7)]);
+    expect(decodeParts(blob, 2).map((p) => p.length)).toEqual([3, 300]);
+    // A view into a larger buffer, as better-sqlite3 may hand out: the bytes after it are not the entry's.
+    const pooled = new Uint8Array(blob.length + 64).fill(9);
+    pooled.set(blob);
+    expect(() => decodeParts(pooled.subarray(0, blob.length - 10), 2)).toThrow(/damaged/);
+    expect(() => decodeParts(blob, 3)).toThrow(/damaged/);
+    expect(() => decodeParts(new Uint8Array([...blob, 0]), 2)).toThrow(/damaged/);
+  });
+});
