@@ -51,3 +51,45 @@ it("a device's burst of messages costs one update of the user doc and one of the
   expect(updatesOf(page)).toHaveLength(1);
   alice.close();
 });
+
+it('a burst that deletes a thread and then sends to it: the delete is applied, the send rejected', async () => {
+  const alice = await WireClient.asUser(relay, 'alice');
+  const user = userDocName('alice');
+  const threadId = newThreadId();
+  expect(await alice.op({ type: 'createThread', threadId, topic: 'gone', participants: [] })).toMatchObject({
+    status: 'accepted',
+  });
+  const page = pageDocName(threadId, 0);
+  await alice.subscribe(page);
+  const doc = alice.doc(user);
+  const at = new Date().toISOString();
+  // Both in one update: the scan holds the page in a transaction while the delete drops it.
+  doc.transact(() => {
+    writeOp(doc, {
+      id: 'gone-delete',
+      device: 'gone-device',
+      n: 1,
+      createdOn: at,
+      op: { type: 'deleteThread', threadId },
+    });
+    writeOp(doc, {
+      id: 'gone-send',
+      device: 'gone-device',
+      n: 2,
+      createdOn: at,
+      op: {
+        type: 'sendMessage',
+        threadId,
+        messageId: 'gone-message-1',
+        content: 'late',
+        messageType: 'text',
+      },
+    });
+  });
+  await alice.until(() => readResult(doc, 'gone-send') !== undefined);
+  expect(readResult(doc, 'gone-delete')).toMatchObject({ status: 'accepted' });
+  expect(readResult(doc, 'gone-send')).toMatchObject({ status: 'rejected' });
+  const send = readResult(doc, 'gone-send');
+  expect(send?.status === 'rejected' ? send.code : undefined).toMatch(/^(THREAD_NOT_FOUND|THREAD_DELETED)$/);
+  alice.close();
+});
