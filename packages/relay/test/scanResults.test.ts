@@ -12,17 +12,21 @@ afterAll(async () => {
   await relay?.stop();
 });
 
-it("a device's burst of messages costs one update of the user doc and one of the page", async () => {
-  const alice = await WireClient.connect(relay.url, await relay.token('alice', { displayName: 'Alice' }));
+/** Alice, connected, with a new thread of her own and its first page subscribed. */
+const aliceWithThread = async () => {
+  const alice = await WireClient.asUser(relay, 'alice');
   const user = userDocName('alice');
-  await alice.subscribe(user);
   const threadId = newThreadId();
   expect(await alice.op({ type: 'createThread', threadId, topic: 'burst', participants: [] })).toMatchObject({
     status: 'accepted',
   });
   const page = pageDocName(threadId, 0);
   await alice.subscribe(page);
-  const doc = alice.doc(user);
+  return { alice, user, threadId, page, doc: alice.doc(user) };
+};
+
+it("a device's burst of messages costs one update of the user doc and one of the page", async () => {
+  const { alice, user, threadId, page, doc } = await aliceWithThread();
   const ids = Array.from({ length: 5 }, (_, i) => `burst-op-${i}`);
   const before = alice.frames.length;
   // Five intents in one Yjs transaction: one update to the relay, so one scan applies them all.
@@ -53,15 +57,7 @@ it("a device's burst of messages costs one update of the user doc and one of the
 });
 
 it('a burst that deletes a thread and then sends to it: the delete is applied, the send rejected', async () => {
-  const alice = await WireClient.asUser(relay, 'alice');
-  const user = userDocName('alice');
-  const threadId = newThreadId();
-  expect(await alice.op({ type: 'createThread', threadId, topic: 'gone', participants: [] })).toMatchObject({
-    status: 'accepted',
-  });
-  const page = pageDocName(threadId, 0);
-  await alice.subscribe(page);
-  const doc = alice.doc(user);
+  const { alice, threadId, doc } = await aliceWithThread();
   const at = new Date().toISOString();
   // Both in one update: the scan holds the page in a transaction while the delete drops it.
   doc.transact(() => {
