@@ -10,6 +10,7 @@ import {
   type ErrorCode,
   isParleyError,
   MessageType,
+  type MessageTypeId,
   ParleyError,
   SyncStep,
 } from '@parley/protocol';
@@ -61,21 +62,31 @@ const closeExpired = (session: SyncSession): void => session.close('UNAUTHORIZED
 
 let sessionCounter = 0;
 
-/** update bytes → the Sync frame carrying them, shared by every unrestricted subscriber. */
-const sharedFrames = new WeakMap<Uint8Array, Uint8Array>();
+type FrameCache = WeakMap<Uint8Array, { readonly docName: string; readonly frame: Uint8Array }>;
+/** Committed updates' Sync frames, shared by every unrestricted subscriber of the doc. */
+const updateFrames: FrameCache = new WeakMap();
 /** Awareness frames by update (a batch is one update object for every peer of its thread). */
-const sharedAwareness = new WeakMap<Uint8Array, Uint8Array>();
+const awarenessFrames: FrameCache = new WeakMap();
 /**
  * Sync answers by update: the doc host returns one cached update per doc and state vector while
  * the doc is unchanged, so sessions asking for the same doc from the same state (every member
  * opening a new page, each with an empty state vector) get one frame's bytes, not a copy each.
  */
-const sharedAnswers = new WeakMap<Uint8Array, { readonly docName: string; readonly frame: Uint8Array }>();
-const answerFrame = (docName: string, update: Uint8Array): Uint8Array => {
-  const shared = sharedAnswers.get(update);
+const answerFrames: FrameCache = new WeakMap();
+const asIs = (bytes: Uint8Array): Uint8Array => bytes;
+
+/** The frame carrying `bytes` for `docName`, encoded on first use and then shared from `cache`. */
+const sharedFrame = (
+  cache: FrameCache,
+  docName: string,
+  type: MessageTypeId,
+  bytes: Uint8Array,
+  payloadOf: (bytes: Uint8Array) => Uint8Array,
+): Uint8Array => {
+  const shared = cache.get(bytes);
   if (shared?.docName === docName) return shared.frame;
-  const frame = encodeFrame({ docName, type: MessageType.Sync, payload: syncStep2Payload(update) });
-  sharedAnswers.set(update, { docName, frame });
+  const frame = encodeFrame({ docName, type, payload: payloadOf(bytes) });
+  cache.set(bytes, { docName, frame });
   return frame;
 };
 
@@ -355,7 +366,7 @@ export class SyncSession {
         throw new ParleyError('MALFORMED_FRAME', 'The state vector could not be decoded.');
       }
       const update = this.#hub.syncAnswer(hosted, sub.access.hidden, msg.stateVector);
-      this.#send(answerFrame(docName, update));
+      this.#send(sharedFrame(answerFrames, docName, MessageType.Sync, update, syncStep2Payload));
       this.#hub.metrics.syncBytesOut?.(update.length);
       return;
     }
@@ -377,16 +388,7 @@ export class SyncSession {
       return;
     }
     // Every unrestricted subscriber of a doc gets the same bytes: encode the frame once.
-    let frame = sharedFrames.get(update);
-    if (!frame) {
-      frame = encodeFrame({
-        docName: sub.docName,
-        type: MessageType.Sync,
-        payload: syncUpdatePayload(update),
-      });
-      sharedFrames.set(update, frame);
-    }
-    this.#send(frame);
+    this.#send(sharedFrame(updateFrames, sub.docName, MessageType.Sync, update, syncUpdatePayload));
   }
 
   #sendSync(docName: string, payload: Uint8Array): void {
@@ -395,12 +397,7 @@ export class SyncSession {
 
   sendAwareness(docName: string, update: Uint8Array): void {
     // A thread's batch goes to every member as the same bytes: encode the frame once.
-    let frame = sharedAwareness.get(update);
-    if (!frame) {
-      frame = encodeFrame({ docName, type: MessageType.Awareness, payload: update });
-      sharedAwareness.set(update, frame);
-    }
-    this.#send(frame);
+    this.#send(sharedFrame(awarenessFrames, docName, MessageType.Awareness, update, asIs));
   }
 
   #send(frame: Uint8Array): void {
