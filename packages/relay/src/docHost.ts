@@ -220,7 +220,7 @@ export class DocHost {
       const buffered = this.#batchUpdates.get(hosted);
       if (buffered) buffered.push(update);
       else this.#batchUpdates.set(hosted, [update]);
-    } else this.#append(hosted, update);
+    } else this.#append(hosted, [update]);
     hosted.pending.push({
       update,
       origin: typeof origin === 'string' ? origin : undefined,
@@ -246,7 +246,7 @@ export class DocHost {
   applyFrom(hosted: HostedDoc, update: Uint8Array, origin: string): void {
     const doc = hosted.doc;
     const listener = this.#listeners.get(doc);
-    if (!listener || doc.store.pendingStructs !== null || doc.store.pendingDs !== null) {
+    if (!listener || holdsPending(doc)) {
       Y.applyUpdate(doc, update, origin);
       return;
     }
@@ -268,8 +268,7 @@ export class DocHost {
       doc.on('update', listener);
     }
     // Left pending (a missing dependency): logged all the same, so that a restart keeps it.
-    if (changed || doc.store.pendingStructs !== null || doc.store.pendingDs !== null)
-      this.#record(hosted, update, origin);
+    if (changed || holdsPending(doc)) this.#record(hosted, update, origin);
   }
 
   /**
@@ -324,16 +323,14 @@ export class DocHost {
     if (updates.length === 0 || this.#docs.get(hosted.name) !== hosted) return; // dropped (thread deleted)
     // One log entry for the batch, its updates as they are: merging them (`Y.mergeUpdates`)
     // decoded and re-encoded every struct again, 12 % of the CPU per message in bench W1.
+    this.#append(hosted, updates);
+  }
+
+  /** Appends updates to the doc's log as one entry and counts it (inside the caller's transaction). */
+  #append(hosted: HostedDoc, updates: readonly Uint8Array[]): void {
     hosted.lastLogId = this.#opts.store.docs.appendAll(hosted.name, updates);
     hosted.logCount++;
     for (const update of updates) hosted.storedBytes += update.length;
-  }
-
-  /** Appends one update to the doc's log and counts it (inside the caller's transaction). */
-  #append(hosted: HostedDoc, update: Uint8Array): void {
-    hosted.lastLogId = this.#opts.store.docs.append(hosted.name, update);
-    hosted.logCount++;
-    hosted.storedBytes += update.length;
   }
 
   /**
@@ -533,6 +530,10 @@ export class DocHost {
     for (const hosted of [...this.#docs.values()]) this.unload(hosted);
   }
 }
+
+/** Whether Yjs holds structs or deletes of `doc` that wait for an update it has not seen. */
+const holdsPending = (doc: Y.Doc): boolean =>
+  doc.store.pendingStructs !== null || doc.store.pendingDs !== null;
 
 /**
  * `updates` as one merged update, or as they are when Yjs cannot merge them: a client's update
