@@ -23,16 +23,17 @@ export const decodeParts = (blob: Uint8Array, parts: number): Uint8Array[] => {
   const decoder = decoding.createDecoder(blob);
   const out: Uint8Array[] = [];
   for (let k = 0; k < parts; k++) {
-    let part: Uint8Array;
+    let length: number;
     try {
-      part = decoding.readVarUint8Array(decoder);
+      length = decoding.readVarUint(decoder);
     } catch {
-      part = blob; // unreadable length: reported below
-      decoder.pos = blob.length + 1;
+      throw new Error('A stored log entry is damaged (a part length is cut off).');
     }
-    // lib0 does not check a length against the blob's end (a pooled Buffer reads on silently).
-    if (decoder.pos > blob.length) throw new Error('A stored log entry is damaged (a part is truncated).');
-    out.push(part.slice());
+    // Checked here: lib0's readVarUint8Array does not (a view into a pooled Buffer reads on).
+    if (decoder.pos + length > blob.length)
+      throw new Error('A stored log entry is damaged (a part is truncated).');
+    out.push(blob.slice(decoder.pos, decoder.pos + length));
+    decoder.pos += length;
   }
   if (decoding.hasContent(decoder)) throw new Error('A stored log entry is damaged (trailing bytes).');
   return out;
@@ -85,6 +86,8 @@ export function createSqliteDocStore(db: Database.Database, now: () => number = 
     'SELECT name FROM docs UNION SELECT DISTINCT doc AS name FROM doc_updates',
   );
 
+  const appendOne = (docName: string, update: Uint8Array): number =>
+    Number(insertUpdate.run(docName, update, now()).lastInsertRowid);
   const compact = db.transaction((docName: string, snapshot: Uint8Array, throughId: number) => {
     upsertSnapshot.run(docName, snapshot, now());
     deleteUpdatesThrough.run(docName, throughId);
@@ -96,12 +99,10 @@ export function createSqliteDocStore(db: Database.Database, now: () => number = 
   });
 
   return {
-    append(docName, update) {
-      return Number(insertUpdate.run(docName, update, now()).lastInsertRowid);
-    },
+    append: appendOne,
     appendAll(docName, updates) {
       if (updates.length === 0) throw new RangeError('appendAll needs at least one update.');
-      if (updates.length === 1) return Number(insertUpdate.run(docName, updates[0]!, now()).lastInsertRowid);
+      if (updates.length === 1) return appendOne(docName, updates[0]!);
       return Number(insertParts.run(docName, encodeParts(updates), now(), updates.length).lastInsertRowid);
     },
     load(docName) {
