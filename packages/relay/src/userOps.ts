@@ -4,6 +4,7 @@ import {
   opsMap,
   pageDocName,
   readResult,
+  resultsMap,
   userDocName,
   validateEnvelope,
   writeResult,
@@ -40,6 +41,8 @@ export class UserOps {
   /** Users with a scan queued, so a burst of updates causes one scan. */
   readonly #queued = new Set<string>();
   readonly #pending = new WeakMap<Y.Doc, Set<string>>();
+  /** Per user doc: op ids whose device deleted the op while its result is still there. */
+  readonly #retired = new WeakMap<Y.Doc, Set<string>>();
 
   constructor(deps: UserOpsDeps) {
     this.#d = deps;
@@ -83,23 +86,45 @@ export class UserOps {
 
   /**
    * Op ids of a user doc that have no result yet, kept up to date by observing the `ops` map, so a
-   * scan costs what is pending, not the user's whole history of intents.
+   * scan costs what is pending, not the user's whole history of intents. Also notes the ops that
+   * their device deleted once it had seen the result (`#retired`): the scan deletes those results,
+   * so that a user doc holds what is still in flight, not every intent the user ever made.
    */
   #pendingOf(doc: Y.Doc): Set<string> {
     let pending = this.#pending.get(doc);
     if (pending) return pending;
     const set = new Set<string>();
+    const retired = new Set<string>();
     const ops = opsMap(doc);
+    const results = resultsMap(doc);
     for (const opId of ops.keys()) if (!readResult(doc, opId)) set.add(opId);
+    // Results only exist for ops that were in the doc: one without its op outlived a deletion
+    // (the relay stopped in between).
+    for (const opId of results.keys()) if (!ops.has(opId)) retired.add(opId);
     ops.observe((event) => {
       for (const key of event.keysChanged) {
-        if (ops.has(key) && !readResult(doc, key)) set.add(key);
-        else set.delete(key);
+        if (ops.has(key)) {
+          if (!readResult(doc, key)) set.add(key);
+        } else {
+          set.delete(key);
+          if (results.has(key)) retired.add(key);
+        }
       }
     });
     this.#pending.set(doc, set);
+    this.#retired.set(doc, retired);
     pending = set;
     return pending;
+  }
+
+  /** Deletes the results of ops their device deleted (inside the scan's transaction). */
+  #dropRetired(doc: Y.Doc): void {
+    const retired = this.#retired.get(doc);
+    if (!retired || retired.size === 0) return;
+    const ops = opsMap(doc);
+    const results = resultsMap(doc);
+    for (const opId of retired) if (!ops.has(opId)) results.delete(opId);
+    retired.clear();
   }
 
   /** Applies ready ops; returns true when more remain for another unit. */
@@ -136,6 +161,7 @@ export class UserOps {
     // each thread the scan sends to: one update (one encoding, one frame per subscriber) for a
     // device's burst of intents instead of one per intent and doc.
     inTransactions([user.doc, ...this.#pagesOf(actor.userId, byDevice)], () => {
+      this.#dropRetired(user.doc);
       devices: for (const [device, ops] of byDevice) {
         ops.sort((a, b) => a.n - b.n);
         let last = this.#d.store.ops.lastN(actor.userId, device);
