@@ -59,6 +59,9 @@ const world: SimWorld = {
       minBackoffMs: 20,
       maxBackoffMs: 250,
       typingIntervalMs: 0,
+      // Settled intents leave the user doc as soon as they may, so the run covers pruning too
+      // (those about messages this device holds; the others wait the default ten minutes).
+      pruneSettledAfterMs: 0,
     }) as unknown as SimClient,
   readDeviceStore: (userId, device) =>
     ['', '-wal', '-journal']

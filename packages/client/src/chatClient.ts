@@ -136,7 +136,9 @@ export class ChatClient {
 
   /**
    * Where a message stands on this client, looked up in every thread; `sequenceId` once the relay
-   * accepted it (kept even after the thread's local copy is gone, e.g. when the user left).
+   * accepted it (kept even after the thread's local copy is gone, e.g. when the user left). A sent
+   * message's settled intent leaves the user doc after a while (`pruneSettledAfterMs`); its status
+   * then comes from this device's log of the last 2,000 such sends, or from a page it holds.
    */
   status(messageId: string):
     | {
@@ -159,7 +161,8 @@ export class ChatClient {
         ...(latest.error ? { error: latest.error } : {}),
       };
     }
-    return undefined;
+    const held = this.#core.sentMessage(messageId);
+    return held ? { threadId: held.threadId, status: 'sent', sequenceId: String(held.seq) } : undefined;
   }
 
   /** Sends a failed message again (same id, new intent). */

@@ -231,13 +231,17 @@ export class ChatThreadClient {
 
   // ---- Parley extensions ------------------------------------------------------------------------
 
-  /** Where a message of this thread stands on this client (undefined when unknown). */
+  /**
+   * Where a message of this thread stands on this client (undefined when unknown). A sent
+   * message's settled intent leaves the user doc after a while (`pruneSettledAfterMs`); it is
+   * then 'sent' by this device's log of pruned sends, or while a page holding it is in memory.
+   */
   status(
     messageId: string,
   ): { status: MessageStatus; error?: { code: string; message: string } } | undefined {
     const s = this.#core.view().ops.sendOf(this.threadId, messageId);
     if (s) return s.error ? { status: s.status, error: s.error } : { status: s.status };
-    return undefined;
+    return this.#core.sentMessage(messageId, this.threadId) ? { status: 'sent' } : undefined;
   }
 
   /** Sends a failed message again with the same id (a new intent). */

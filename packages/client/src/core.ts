@@ -6,6 +6,9 @@ import {
   pageDocName,
   parseDocName,
   randomId,
+  opsMap,
+  readMessage,
+  resultsMap,
   readMessages,
   readMeta,
   readUserThreads,
@@ -22,6 +25,7 @@ import type { ChatEventMap } from './eventTypes.ts';
 import { userKind } from './identifiers.ts';
 import { knownThreadIds, type ViewSource } from './localView.ts';
 import { indexOps } from './opIndex.ts';
+import { settledOps } from './opPruning.ts';
 import { createOpWriter, type OpWriter } from './opQueue.ts';
 import type { ChatClientOptions } from './options.ts';
 import { createPresence, type Presence } from './presence.ts';
@@ -31,6 +35,9 @@ import { createThreadLifecycle, type ThreadLifecycle } from './threadLifecycle.t
 const META_DEVICE = 'device';
 const META_USER = 'userId';
 const META_DISCARDED = 'discarded';
+const META_SENT = 'sentLog';
+/** Sends whose intent left the user doc that `status()` still answers for (this device, newest). */
+const SENT_LOG_SIZE = 2_000;
 const seenKey = (threadId: string) => `seen:${threadId}`;
 
 /**
@@ -54,6 +61,16 @@ export const createCore = (options: ChatClientOptions) => {
   const detachers = new Map<string, () => void>();
   const idlePageMs = options.idlePageMs ?? 60_000;
   let seenTimer: ReturnType<typeof setTimeout> | undefined;
+  const pruneAfterMs = options.pruneSettledAfterMs ?? 5_000;
+  const pruneUnheldAfterMs = options.pruneUnheldAfterMs ?? 10 * 60_000;
+  /** When this client first saw each settled op of its own (for the grace periods). */
+  const settledSeenAt = new Map<string, number>();
+  /**
+   * This device's accepted sends whose intent was pruned: message id → thread and seq, oldest
+   * first, kept in local storage only (the synced user doc no longer has them).
+   */
+  let sentLog = new Map<string, { threadId: string; seq: number }>();
+  let pruneTimer: ReturnType<typeof setTimeout> | undefined;
   let resolveUser: ((id: string) => void) | undefined;
   const userKnown = new Promise<string>((resolve) => {
     resolveUser = resolve;
@@ -162,8 +179,67 @@ export const createCore = (options: ChatClientOptions) => {
     idlePageMs,
   });
   const { opened, deleted, selfRemoved } = lifecycle;
-  const onResult = (opId: string, envelope: OpEnvelope | undefined, result: OpResult): void =>
+  const onResult = (opId: string, envelope: OpEnvelope | undefined, result: OpResult): void => {
     emitResultEvents(emitter, opId, envelope, result);
+    if (envelope?.device === deviceId) schedulePrune(pruneAfterMs);
+  };
+
+  /** Deletes this device's settled intents from the user doc (see `settledOps`). */
+  const pruneSettled = async (): Promise<void> => {
+    if (closed || !docs || !docsReady) return;
+    const doc = userDoc();
+    const ids = settledOps(doc, {
+      deviceId,
+      discarded,
+      held: () => docs?.names() ?? [],
+      doc: (name) => docs?.get(name),
+      seenAt: settledSeenAt,
+      now: Date.now(),
+      graceMs: pruneAfterMs,
+      unheldGraceMs: pruneUnheldAfterMs,
+    });
+    if (ids.length > 0) {
+      let logged = false;
+      for (const id of ids) {
+        const env = opsMap(doc).get(id);
+        const result = resultsMap(doc).get(id);
+        if (env?.op.type !== 'sendMessage' || result?.status !== 'accepted' || result.seq === undefined)
+          continue;
+        sentLog.delete(env.op.messageId);
+        sentLog.set(env.op.messageId, { threadId: env.op.threadId, seq: result.seq });
+        logged = true;
+      }
+      if (logged) {
+        for (const key of sentLog.keys()) {
+          if (sentLog.size <= SENT_LOG_SIZE) break;
+          sentLog.delete(key);
+        }
+        // Stored before the intents go, so a crash in between loses nothing `status()` answered.
+        await storage
+          .setMeta(META_SENT, JSON.stringify([...sentLog].map(([m, s]) => [m, s.threadId, s.seq])))
+          .catch(() => undefined);
+      }
+      doc.transact(() => {
+        for (const id of ids) opsMap(doc).delete(id);
+      });
+      for (const id of ids) settledSeenAt.delete(id);
+      if (ids.some((id) => discarded.delete(id)))
+        await storage.setMeta(META_DISCARDED, JSON.stringify([...discarded])).catch(() => undefined);
+    }
+    // Results seen just now wait out the grace period; the longer waits are the sweep's.
+    const now = Date.now();
+    let soonest = Number.POSITIVE_INFINITY;
+    for (const at of settledSeenAt.values()) if (now - at < pruneAfterMs) soonest = Math.min(soonest, at);
+    if (soonest !== Number.POSITIVE_INFINITY) schedulePrune(soonest + pruneAfterMs - now);
+  };
+  const schedulePrune = (delayMs: number): void => {
+    if (pruneTimer || closed) return;
+    pruneTimer = setTimeout(() => {
+      pruneTimer = undefined;
+      void pruneSettled().catch(() => undefined);
+    }, delayMs + 10);
+    (pruneTimer as { unref?: () => void }).unref?.();
+  };
 
   const attachDoc = (name: string, doc: Y.Doc): void => {
     if (!diff) return;
@@ -176,7 +252,11 @@ export const createCore = (options: ChatClientOptions) => {
   };
 
   const sweepTimer = setInterval(
-    () => void (!closed && lifecycle.sweepPages()),
+    () => {
+      if (closed) return;
+      void lifecycle.sweepPages();
+      void pruneSettled().catch(() => undefined);
+    },
     Math.max(50, Math.min(idlePageMs, 30_000) / 2),
   );
   (sweepTimer as { unref?: () => void }).unref?.();
@@ -188,6 +268,8 @@ export const createCore = (options: ChatClientOptions) => {
       await storage.setMeta(META_DEVICE, deviceId);
     }
     discarded = new Set(JSON.parse((await storage.getMeta(META_DISCARDED)) ?? '[]') as string[]);
+    const sent = JSON.parse((await storage.getMeta(META_SENT)) ?? '[]') as [string, string, number][];
+    sentLog = new Map(sent.map(([m, threadId, seq]) => [m, { threadId, seq }]));
     userId ??= await storage.getMeta(META_USER);
     if (userId) resolveUser?.(userId);
     else {
@@ -263,6 +345,7 @@ export const createCore = (options: ChatClientOptions) => {
       else selfRemoved.add(record.id);
     }
     docsReady = true;
+    schedulePrune(0);
     if (connection.isOpen) {
       docs.connected();
       emitter.emit('realTimeNotificationConnected', undefined);
@@ -295,6 +378,23 @@ export const createCore = (options: ChatClientOptions) => {
       return docs;
     },
     view,
+    /**
+     * Where a message of this thread (or any) is known to have been sent, for the status of a send
+     * whose settled intent has left the user doc: this device's log of pruned sends, or a page
+     * held in memory.
+     */
+    sentMessage(messageId: string, threadId?: string): { threadId: string; seq: number } | undefined {
+      const logged = sentLog.get(messageId);
+      if (logged && (threadId === undefined || logged.threadId === threadId)) return logged;
+      for (const name of docs?.names() ?? []) {
+        const ref = parseDocName(name);
+        if (ref?.kind !== 'page' || (threadId !== undefined && ref.threadId !== threadId)) continue;
+        const doc = docs?.get(name);
+        const m = doc ? readMessage(doc, messageId) : undefined;
+        if (m) return { threadId: ref.threadId, seq: m.seq };
+      }
+      return undefined;
+    },
     /** Records an intent; resolves once it is in local storage. */
     async write(op: OpPayload): Promise<OpEnvelope> {
       await ready;
@@ -388,6 +488,7 @@ export const createCore = (options: ChatClientOptions) => {
       await ready;
       for (const id of opIds) discarded.add(id);
       await storage.setMeta(META_DISCARDED, JSON.stringify([...discarded]));
+      schedulePrune(0);
     },
     connect(): void {
       if (!closed) connection.start();
@@ -419,6 +520,7 @@ export const createCore = (options: ChatClientOptions) => {
       if (closed) return;
       closed = true;
       clearInterval(sweepTimer);
+      clearTimeout(pruneTimer);
       connection.stop();
       resolveUser?.('');
       await ready.catch(() => undefined);

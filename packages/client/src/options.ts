@@ -24,4 +24,12 @@ export interface ChatClientOptions {
   readonly maxBackoffMs?: number;
   /** Older pages not read for this long are unloaded from memory (default 60 000 ms); they stay stored. */
   readonly idlePageMs?: number;
+  /**
+   * This device's settled intents leave the user doc (the relay then drops their results): an
+   * accepted one this long after its result arrived (default 5000 ms), once the message it is
+   * about is in a page held in memory; failed ones when discarded.
+   */
+  readonly pruneSettledAfterMs?: number;
+  /** An accepted intent about a message this client does not hold goes after this long (default 10 min). */
+  readonly pruneUnheldAfterMs?: number;
 }

@@ -23,6 +23,8 @@ export interface RelayHarness {
       displayName?: string;
       autoConnect?: boolean;
       idlePageMs?: number;
+      pruneSettledAfterMs?: number;
+      pruneUnheldAfterMs?: number;
       WebSocket?: WebSocketConstructor;
     },
   ): ChatClient;
@@ -58,6 +60,10 @@ export const startRelay = async (
         ...(extra.displayName ? { displayName: extra.displayName } : {}),
         ...(extra.autoConnect === false ? { autoConnect: false } : {}),
         ...(extra.idlePageMs !== undefined ? { idlePageMs: extra.idlePageMs } : {}),
+        ...(extra.pruneSettledAfterMs !== undefined
+          ? { pruneSettledAfterMs: extra.pruneSettledAfterMs }
+          : {}),
+        ...(extra.pruneUnheldAfterMs !== undefined ? { pruneUnheldAfterMs: extra.pruneUnheldAfterMs } : {}),
         minBackoffMs: 20,
         maxBackoffMs: 200,
       }),
