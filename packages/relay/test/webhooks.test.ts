@@ -68,8 +68,11 @@ describe('webhook delivery', () => {
     await apply(alice, { type: 'updateThread', threadId: t, topic: 'Dinner' });
     await apply(alice, { type: 'addParticipants', threadId: t, participants: [{ id: 'dave' }] });
     await apply(alice, { type: 'removeParticipant', threadId: t, userId: 'carol' });
+    // After the membership changed: bob and dave get it, carol does not.
+    await send(t, 'm4');
     // 4 (created: 1 + 3 members) + 3 sends × (1 + 2) + edit 3 + delete 3 + topic 4 + add (1 + 4) + remove (1 + 4)
-    const expected = 4 + 9 + 3 + 3 + 4 + 5 + 5;
+    // + the last send (1 + 2)
+    const expected = 4 + 9 + 3 + 3 + 4 + 5 + 5 + 3;
 
     const ids = () => new Set(receiver!.accepted().map((e) => e.id));
     await waitFor(() => ids().size === expected, `${expected} distinct events`);
@@ -104,8 +107,17 @@ describe('webhook delivery', () => {
     const count = (type: string) => new Set(events.filter((e) => e.type === type).map((e) => e.id)).size;
     expect(count('Microsoft.Communication.ChatThreadCreated')).toBe(1);
     expect(count('Microsoft.Communication.ChatThreadCreatedWithUser')).toBe(3);
-    expect(count('Microsoft.Communication.ChatMessageReceived')).toBe(6);
-    expect(count('Microsoft.Communication.ChatMessageReceivedInThread')).toBe(3);
+    expect(count('Microsoft.Communication.ChatMessageReceived')).toBe(8);
+    expect(count('Microsoft.Communication.ChatMessageReceivedInThread')).toBe(4);
+    const recipientsOf = (m: string) =>
+      events
+        .filter(
+          (e) => e.type === 'Microsoft.Communication.ChatMessageReceived' && e.data.messageId === mid(m),
+        )
+        .map((e) => (e.data.recipientCommunicationIdentifier as { rawId: string }).rawId)
+        .sort();
+    expect([...new Set(recipientsOf('m3'))]).toEqual(['bob', 'carol']);
+    expect([...new Set(recipientsOf('m4'))]).toEqual(['bob', 'dave']);
     expect(count('Microsoft.Communication.ChatParticipantRemovedFromThreadWithUser')).toBe(4);
 
     const received = events.find(
