@@ -172,7 +172,7 @@ export class ChatClient {
     await this.getChatThreadClient(found.threadId).retry(messageId);
   }
 
-  /** Hides a failed message on this client. */
+  /** Hides a failed message (see `ChatThreadClient.discard`). */
   async discard(messageId: string): Promise<void> {
     const found = this.status(messageId);
     if (found) await this.getChatThreadClient(found.threadId).discard(messageId);

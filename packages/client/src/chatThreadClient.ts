@@ -253,7 +253,11 @@ export class ChatThreadClient {
     await this.#core.write({ ...s.envelope.op });
   }
 
-  /** Hides a failed message on this client (pending ones are still on their way); the relay is not asked. */
+  /**
+   * Hides a failed message (pending ones are still on their way); the relay is not asked. A
+   * failed send made on this device then leaves the user doc, so the user's other devices stop
+   * showing it too; one made on another device stays hidden on this client only.
+   */
   async discard(messageId: string): Promise<void> {
     const ops = this.#core
       .view()
