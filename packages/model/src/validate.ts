@@ -136,12 +136,15 @@ const threadIdField = (value: unknown, field: string): string => {
   return value;
 };
 
-const messageIdField = (value: unknown, field: string): string => {
-  if (typeof value !== 'string' || !limits.messageIdPattern.test(value)) {
-    throw fail(field, 'is not a message id (8..64 of A-Z a-z 0-9 _ -)');
-  }
-  return value;
-};
+/** A client-made id: a string matching `pattern`, else "is not <what>". */
+const idField =
+  (pattern: RegExp, what: string) =>
+  (value: unknown, field: string): string => {
+    if (typeof value !== 'string' || !pattern.test(value)) throw fail(field, `is not ${what}`);
+    return value;
+  };
+
+const messageIdField = idField(limits.messageIdPattern, 'a message id (8..64 of A-Z a-z 0-9 _ -)');
 
 const userIdField = (value: unknown, field: string): string => {
   if (!isUserId(value) || !isWellFormedText(value)) {
@@ -417,18 +420,8 @@ export const validateOp = (input: unknown): OpPayload => total('op', () => parse
  */
 export const validateEnvelope = (input: unknown): OpEnvelope => total('envelope', () => parseEnvelope(input));
 
-const opId = (v: unknown, f: string): string => {
-  if (typeof v !== 'string' || !limits.opIdPattern.test(v)) {
-    throw fail(f, 'is not an op id (8..64 of A-Z a-z 0-9 _ -)');
-  }
-  return v;
-};
-const deviceId = (v: unknown, f: string): string => {
-  if (typeof v !== 'string' || !limits.deviceIdPattern.test(v)) {
-    throw fail(f, 'is not a device id (1..64 of A-Z a-z 0-9 _ -)');
-  }
-  return v;
-};
+const opId = idField(limits.opIdPattern, 'an op id (8..64 of A-Z a-z 0-9 _ -)');
+const deviceId = idField(limits.deviceIdPattern, 'a device id (1..64 of A-Z a-z 0-9 _ -)');
 const opNumber = (v: unknown, f: string): number => {
   if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 1) {
     throw fail(f, 'must be a positive safe integer');
