@@ -11,7 +11,7 @@ import type { ServerKind } from './clients/conn.ts';
 import { formatProfile, summarizeProfile } from './lib/profile.ts';
 import { kindLabel } from './lib/servers.ts';
 import { fmt, median, medianBy, ratio, table } from './lib/table.ts';
-import { runW1, type W1Result, w1Figures, w1Median } from './workloads/w1.ts';
+import { cpuAt, runW1, type W1Result, w1Figures, w1Median } from './workloads/w1.ts';
 import { runW2, type W2Result } from './workloads/w2.ts';
 import { type ReadRuns, runW3, runW4 } from './workloads/w3w4.ts';
 import { runW5, type W5Result } from './workloads/w5.ts';
@@ -159,6 +159,34 @@ if (want('W1')) {
     ),
   );
   if (perRound) say(perRound);
+  // The same CPU figure read at one offered rate for every server (see `cpuAt`).
+  const common = S.w1.rates.includes(1600) ? 1600 : S.w1.rates.at(-2);
+  if (common !== undefined) {
+    const sizes = [...new Set([...runs.values()].map((rs) => rs[0]!.n))];
+    const at = (kind: string, n: number) => {
+      const xs = (runs.get(`${kind}:${n}`) ?? [])
+        .map((r) => cpuAt(r, common))
+        .filter((x): x is number => x !== undefined);
+      return xs.length === 0 ? undefined : { cpu: median(xs), rounds: xs.length };
+    };
+    const commonRows = S.kinds.map((kind) => [
+      kindLabel[kind],
+      ...sizes.map((n) => {
+        const c = at(kind, n);
+        const p = at('parley', n);
+        if (!c) return '—';
+        const of = S.rounds > 1 && c.rounds < S.rounds ? ` (${c.rounds} of ${S.rounds} rounds)` : '';
+        return kind === 'parley' || !p
+          ? `${fmt(c.cpu)}${of}`
+          : `${fmt(c.cpu)}${of}, Parley ${ratio(c.cpu, p.cpu)}`;
+      }),
+    ]);
+    say();
+    say(
+      `CPU µs a message at one offered rate, ${fmt(common)} msgs/s (${S.rounds > 1 ? 'median of the rounds that delivered every copy there; ' : ''}"Parley ×" = that server's CPU ÷ Parley's, so above 1 favours Parley; not a target line):`,
+    );
+    say(table(['server', ...sizes.map((n) => `N=${n}`)], commonRows));
+  }
   for (const n of S.w1.sizes) {
     const p = fig.get(`parley:${n}`);
     const h = fig.get(`hocuspocus:${n}`);

@@ -144,6 +144,16 @@ export const runW1 = async (kind: ServerKind, n: number, o: W1Options): Promise<
   return { kind, n, steps, idleUsPerSec };
 };
 
+/**
+ * Server CPU per message at the step offered `rate` msgs/s, if that step delivered every copy.
+ * The ceiling figures read each server at the highest step it fully delivered, so servers whose
+ * ladders stop at different steps are compared at different loads; this reads them at one.
+ */
+export const cpuAt = (r: W1Result, rate: number): number | undefined => {
+  const step = r.steps.find((s) => s.rate === rate);
+  return step && step.delivered >= 0.999 * step.expected ? step.cpuUsPerMsg : undefined;
+};
+
 /** The figures the issue asks for, from one ladder. */
 export const w1Figures = (r: W1Result) => {
   const passing = r.steps.filter((s) => s.pass);
