@@ -1,4 +1,4 @@
-import { newThreadId, opsMap, resultsMap, userDocName } from '@parley/model';
+import { newThreadId, opsMap, resultsMap, userDocName, writeResult } from '@parley/model';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { startTestRelay, type TestRelay } from './harness.ts';
@@ -87,4 +87,28 @@ it('an op deleted before the relay saw a result is never applied (a cancelled in
   expect(relay.store.ops.get('alice', 'cancelled-op')).toBeUndefined();
   expect(relay.store.messages.get(threadId, 'cancelled')).toBeUndefined();
   alice.close();
+});
+
+it('a result whose op is already gone when the user doc loads is dropped by the next scan', async () => {
+  // As left by a relay that stopped between a device's deletion and the scan (or an old file).
+  const user = userDocName('zed');
+  const orphan = new Y.Doc();
+  writeResult(orphan, 'orphan-op-0001', { status: 'accepted', at: new Date().toISOString() });
+  relay.store.transaction(() => relay.store.docs.append(user, Y.encodeStateAsUpdate(orphan)));
+  const stored = () => {
+    const d = new Y.Doc();
+    const { snapshot, updates } = relay.store.docs.load(user);
+    if (snapshot) Y.applyUpdate(d, snapshot);
+    for (const u of updates) Y.applyUpdate(d, u.update);
+    return resultsMap(d);
+  };
+  expect(stored().has('orphan-op-0001')).toBe(true);
+  const zed = await WireClient.asUser(relay, 'zed');
+  const threadId = newThreadId();
+  expect(await zed.op({ type: 'createThread', threadId, topic: 'orphans', participants: [] })).toMatchObject({
+    status: 'accepted',
+  });
+  expect(stored().has('orphan-op-0001')).toBe(false);
+  expect(stored().size).toBe(1);
+  zed.close();
 });
