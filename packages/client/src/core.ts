@@ -25,7 +25,7 @@ import type { ChatEventMap } from './eventTypes.ts';
 import { userKind } from './identifiers.ts';
 import { knownThreadIds, type ViewSource } from './localView.ts';
 import { indexOps } from './opIndex.ts';
-import { settledOps } from './opPruning.ts';
+import { heldPages, settledOps } from './opPruning.ts';
 import { createOpWriter, type OpWriter } from './opQueue.ts';
 import type { ChatClientOptions } from './options.ts';
 import { createPresence, type Presence } from './presence.ts';
@@ -386,12 +386,10 @@ export const createCore = (options: ChatClientOptions) => {
     sentMessage(messageId: string, threadId?: string): { threadId: string; seq: number } | undefined {
       const logged = sentLog.get(messageId);
       if (logged && (threadId === undefined || logged.threadId === threadId)) return logged;
-      for (const name of docs?.names() ?? []) {
-        const ref = parseDocName(name);
-        if (ref?.kind !== 'page' || (threadId !== undefined && ref.threadId !== threadId)) continue;
-        const doc = docs?.get(name);
-        const m = doc ? readMessage(doc, messageId) : undefined;
-        if (m) return { threadId: ref.threadId, seq: m.seq };
+      if (!docs) return undefined;
+      for (const page of heldPages(docs.names(), docs.get, threadId)) {
+        const m = readMessage(page.doc, messageId);
+        if (m) return { threadId: page.threadId, seq: m.seq };
       }
       return undefined;
     },

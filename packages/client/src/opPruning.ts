@@ -18,6 +18,20 @@ export interface PruneOptions {
   readonly unheldGraceMs: number;
 }
 
+/** The page docs held in memory (of `threadId` only, when given), with their thread. */
+export function* heldPages(
+  names: Iterable<string>,
+  doc: (name: string) => Y.Doc | undefined,
+  threadId?: string,
+): Generator<{ readonly threadId: string; readonly doc: Y.Doc }> {
+  for (const name of names) {
+    const ref = parseDocName(name);
+    if (ref?.kind !== 'page' || (threadId !== undefined && ref.threadId !== threadId)) continue;
+    const page = doc(name);
+    if (page) yield { threadId: ref.threadId, doc: page };
+  }
+}
+
 /** The message an op is about, if any. */
 const messageOf = (env: OpEnvelope): { threadId: string; messageId: string } | undefined =>
   'messageId' in env.op ? { threadId: env.op.threadId, messageId: env.op.messageId } : undefined;
@@ -44,17 +58,13 @@ export const settledOps = (userDoc: Y.Doc, o: PruneOptions): string[] => {
     if (!newest || env.n > newest.n) newest = env;
   }
   let pagesByThread: Map<string, Y.Doc[]> | undefined;
-  const heldPages = (threadId: string): Y.Doc[] => {
+  const pagesOf = (threadId: string): Y.Doc[] => {
     if (!pagesByThread) {
       pagesByThread = new Map();
-      for (const name of o.held()) {
-        const ref = parseDocName(name);
-        if (ref?.kind !== 'page') continue;
-        const doc = o.doc(name);
-        if (!doc) continue;
-        const list = pagesByThread.get(ref.threadId) ?? [];
-        list.push(doc);
-        pagesByThread.set(ref.threadId, list);
+      for (const page of heldPages(o.held(), o.doc)) {
+        const list = pagesByThread.get(page.threadId) ?? [];
+        list.push(page.doc);
+        pagesByThread.set(page.threadId, list);
       }
     }
     return pagesByThread.get(threadId) ?? [];
@@ -73,7 +83,7 @@ export const settledOps = (userDoc: Y.Doc, o: PruneOptions): string[] => {
     const age = o.now - seen;
     if (age < o.graceMs) continue;
     const about = messageOf(env);
-    const held = !about || heldPages(about.threadId).some((p) => messagesMap(p).has(about.messageId));
+    const held = !about || pagesOf(about.threadId).some((p) => messagesMap(p).has(about.messageId));
     if (held || age >= o.unheldGraceMs) out.push(env.id);
   }
   return out;
