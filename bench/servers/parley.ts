@@ -48,9 +48,9 @@ const record = (name: string, ms: number): void => {
  * The sub-store with each outermost method call timed in wall ms (performance.now: ~0.05 µs;
  * process.cpuUsage per call cost more than the calls). better-sqlite3 is synchronous, so wall ≈ CPU
  * unless the process is descheduled or waits for I/O (WAL writes; checkpoints fsync).
- * The timed functions are made once per method: made per
- * call (a closure, a name string and an argument array each time) the wrapper itself showed in the
- * relay's allocation profile (6 % of its bytes in W1), a cost the relay an operator runs does not pay.
+ * The timed functions are made once per method (and `transaction` once, below): made per call (a
+ * closure, a name string and an argument array each time) the wrapper itself showed in the relay's
+ * allocation profile (6 % of its bytes in W1), a cost the relay an operator runs does not pay.
  */
 const timed = <T extends object>(sub: string, target: T): T => {
   const cache = new Map<PropertyKey, (...a: unknown[]) => unknown>();
@@ -85,36 +85,35 @@ for (const k of subs) {
   const s = (raw as unknown as Record<string, object | undefined>)[k];
   if (s) wrapped[k] = timed(k, s);
 }
+// BEGIN and COMMIT are the store's; the work inside is the relay's (its store calls count).
+const timedTransaction = <R>(fn: () => R): R => {
+  if (depth > 0) return raw.transaction(fn);
+  const outermost = txDepth === 0;
+  txDepth++;
+  const t0 = performance.now();
+  let innerMs = 0;
+  let result: R | undefined;
+  try {
+    raw.transaction(() => {
+      const t1 = performance.now();
+      try {
+        result = fn();
+      } finally {
+        innerMs += performance.now() - t1;
+      }
+    });
+  } finally {
+    const ms = performance.now() - t0 - innerMs;
+    txDepth--;
+    if (outermost) commitMs.push(ms);
+    record('BEGIN/COMMIT', ms);
+  }
+  return result as R;
+};
 const store = new Proxy(raw, {
   get(t, key, recv) {
     if (typeof key === 'string' && key in wrapped) return wrapped[key];
-    if (key === 'transaction') {
-      // BEGIN and COMMIT are the store's; the work inside is the relay's (its store calls count).
-      return <R>(fn: () => R): R => {
-        if (depth > 0) return t.transaction(fn);
-        const outermost = txDepth === 0;
-        txDepth++;
-        const t0 = performance.now();
-        let innerMs = 0;
-        let result: R | undefined;
-        try {
-          t.transaction(() => {
-            const t1 = performance.now();
-            try {
-              result = fn();
-            } finally {
-              innerMs += performance.now() - t1;
-            }
-          });
-        } finally {
-          const ms = performance.now() - t0 - innerMs;
-          txDepth--;
-          if (outermost) commitMs.push(ms);
-          record('BEGIN/COMMIT', ms);
-        }
-        return result as R;
-      };
-    }
+    if (key === 'transaction') return timedTransaction;
     return Reflect.get(t, key, recv);
   },
 }) as RelayStore;
