@@ -245,6 +245,9 @@ export class DocHost {
    */
   applyFrom(hosted: HostedDoc, update: Uint8Array, origin: string): void {
     const doc = hosted.doc;
+    // Touched before the change: the caller may still refuse what it did (`applyClientUpdate`
+    // checks the doc's new state), and the unit's failure must then reload this doc.
+    this.#markTouched(hosted);
     const listener = this.#listeners.get(doc);
     if (!listener || holdsPending(doc)) {
       Y.applyUpdate(doc, update, origin);
@@ -260,9 +263,6 @@ export class DocHost {
     doc.on('afterTransaction', watch);
     try {
       Y.applyUpdate(doc, update, origin);
-    } catch (error) {
-      this.#markTouched(hosted);
-      throw error;
     } finally {
       doc.off('afterTransaction', watch);
       doc.on('update', listener);

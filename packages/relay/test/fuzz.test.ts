@@ -11,6 +11,7 @@ import {
 import { encodeControl, encodeFrame, errorCodes, httpStatusOf, MessageType } from '@parley/protocol';
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
+import * as encoding from 'lib0/encoding';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { encodeAwarenessUpdate } from '../src/awarenessCodec.ts';
@@ -332,6 +333,56 @@ describe('fuzzing the relay', () => {
     const again = await connect(user);
     again.close();
     await assertHealthy('an unsafe client id');
+  });
+
+  it('a known client advanced past 2^53 is refused and rolled back: the relay keeps its state', async () => {
+    const user = 'clock-target';
+    const first = await connect(user);
+    const sent = await first.op({
+      type: 'sendMessage',
+      threadId: newThreadId(), // not a member: refused, but the intent and its result are in the doc
+      messageId: randomId(),
+      content: 'x',
+      messageType: 'text',
+    });
+    expect(sent.status).toBe('rejected');
+    const doc = first.doc(userDocName(user));
+    const before = Y.encodeStateVector(doc);
+    // A GC struct of this device's client at its next clock, 2^60 long: Yjs would integrate it.
+    const e = encoding.createEncoder();
+    for (const n of [1, 1, doc.clientID, Y.getState(doc.store, doc.clientID)]) encoding.writeVarUint(e, n);
+    encoding.writeUint8(e, 0);
+    encoding.writeVarUint(e, 2 ** 60);
+    encoding.writeVarUint(e, 0);
+    first.sendRaw(
+      encodeFrame({
+        docName: userDocName(user),
+        type: MessageType.Sync,
+        payload: syncPayload(2, encoding.toUint8Array(e)),
+      }),
+    );
+    await first.until(() => first.errors.length > 0);
+    expect(first.errors.map((x) => x.code)).toEqual(['INVALID_UPDATE']);
+    first.close();
+    // A fresh session syncs the relay's copy: the same state as before, and it still takes intents.
+    const again = await connect(user);
+    await again.subscribe(userDocName(user));
+    expect(Y.encodeStateVector(again.doc(userDocName(user)))).toEqual(before);
+    const after = await again.op({
+      type: 'sendMessage',
+      threadId,
+      messageId: randomId(),
+      content: 'after',
+      messageType: 'text',
+    });
+    expect(after.status).toBe('rejected'); // not a member of the suite's thread either
+    again.close();
+    const { snapshot, updates } = relay.store.docs.load(userDocName(user));
+    const stored = new Y.Doc();
+    if (snapshot) Y.applyUpdate(stored, snapshot);
+    for (const u of updates) Y.applyUpdate(stored, u.update);
+    expect(Y.getState(stored.store, doc.clientID)).toBeLessThan(2 ** 53);
+    await assertHealthy('a clock past 2^53');
   });
 
   it('hostile op payloads written into a user doc each end with a result, none stuck', async () => {
