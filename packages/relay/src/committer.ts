@@ -22,7 +22,7 @@ export interface CommitterHooks {
 export interface CommitterOptions {
   /**
    * Group commit: while the relay is busy (its event loop was busy more than `busyShare` of the
-   * last ~50 ms, by `eventLoopUtilization`), a batch that would start less than this many ms after
+   * last ~50 ms, by `eventLoopUtilization`, or its last batch had `busyUnits` units), a batch that would start less than this many ms after
    * the previous one waits until then, so that its units share one commit and one delivery per
    * subscriber. A quiet relay commits at the end of the turn. 0 commits every turn. Default 10.
    */
@@ -33,6 +33,19 @@ export interface CommitterOptions {
    * p50 at 400 msgs/s was 7–9 ms against 1.4–3 ms at 0.5, for the same CPU per message at the top.
    */
   readonly busyShare?: number;
+  /**
+   * A batch of at least this many units also makes the next one wait for the window, whatever
+   * the event loop's utilization: units that queue up while a batch runs mean a steady stream,
+   * and the utilization sampled over 50 ms hovers around `busyShare` at a few hundred messages a
+   * second (in bench W5 at 3,000 msgs/s it never crossed 0.5), so the window came and went: W1
+   * N = 2 made 350–630 commits in a 1.5 s step at 400–3,200 msgs/s. With this rule the stream
+   * commits once per window (~155 a step), and in three alternating runs the relay's CPU a
+   * message at 400 / 800 / 1,600 / 3,200 msgs/s fell from 1,402–1,737 / 816–1,043 / 386–449 /
+   * 249–306 µs to 1,014–1,138 / 608–706 / 328–378 / 189–203; the p50 there rose from 2–7 to
+   * 8–10 ms and the p99 at 3,200 fell from 80–172 to 25–47 ms. A lone message after a quiet
+   * spell still commits at once (at 20 msgs/s batches are of one unit). Default 3.
+   */
+  readonly busyUnits?: number;
   /**
    * A batch starts no new unit after running this long (ms): the rest, in order, open the next
    * batch once this one is committed and delivered and the event loop has read its sockets. An
@@ -67,10 +80,12 @@ export class Committer {
   #afterCommit: (() => void)[] = [];
   #lastBatchAt = Number.NEGATIVE_INFINITY;
   readonly #busyShare: number;
+  readonly #busyUnits: number;
   readonly #maxBatchMs: number;
   #elu = nodePerformance.eventLoopUtilization();
   #eluAt = Number.NEGATIVE_INFINITY;
   #busy = false;
+  #lastBatchUnits = 0;
   #closed = false;
 
   constructor(store: RelayStore, host: DocHost, hooks: CommitterHooks = {}, options: CommitterOptions = {}) {
@@ -79,6 +94,7 @@ export class Committer {
     this.#hooks = hooks;
     this.#windowMs = options.windowMs ?? 10;
     this.#busyShare = options.busyShare ?? 0.5;
+    this.#busyUnits = options.busyUnits ?? 3;
     this.#maxBatchMs = options.maxBatchMs ?? 25;
   }
 
@@ -135,6 +151,7 @@ export class Committer {
 
   #isBusy(now: number): boolean {
     if (this.#busyShare <= 0) return true;
+    if (this.#lastBatchUnits >= this.#busyUnits) return true;
     if (now - this.#eluAt >= BUSY_SAMPLE_MS) {
       const sample = nodePerformance.eventLoopUtilization(this.#elu);
       this.#elu = nodePerformance.eventLoopUtilization();
@@ -206,6 +223,7 @@ export class Committer {
     this.#running = undefined;
     this.#unitIndex = -1;
     if (deferred.length > 0) this.#queue = [...deferred, ...this.#queue];
+    this.#lastBatchUnits = units.length;
     this.#hooks.onCommit?.(units.length, performance.now() - started);
     // After-commit work first: revocations must land before this batch's updates are delivered,
     // so a member removed in this batch receives nothing sent after the removal.

@@ -16,7 +16,7 @@ let host: DocHost;
 let commits: number[];
 let delivered: Map<string, Uint8Array[]>;
 
-const setup = (windowMs: number, busyShare = 0, maxBatchMs?: number) => {
+const setup = (windowMs: number, busyShare = 0, maxBatchMs?: number, busyUnits?: number) => {
   commits = [];
   const committer = new Committer(
     store,
@@ -25,7 +25,12 @@ const setup = (windowMs: number, busyShare = 0, maxBatchMs?: number) => {
       onCommit: (units) => commits.push(units),
       onInternalError: () => undefined,
     },
-    { windowMs, busyShare, ...(maxBatchMs !== undefined ? { maxBatchMs } : {}) },
+    {
+      windowMs,
+      busyShare,
+      ...(maxBatchMs !== undefined ? { maxBatchMs } : {}),
+      ...(busyUnits !== undefined ? { busyUnits } : {}),
+    },
   );
   return committer;
 };
@@ -183,6 +188,26 @@ describe('Committer', () => {
     ] as const) {
       const committer = setup(windowMs);
       await committer.run(set(A, 'first', 1));
+      const second = committer.run(set(A, 'second', 2));
+      await turn();
+      await turn();
+      const third = committer.run(set(A, 'third', 3));
+      await Promise.all([second, third]);
+      expect(commits).toEqual(expected);
+    }
+  });
+});
+
+describe('Committer busyUnits', () => {
+  it('a batch of busyUnits units makes the next one wait for the window; a smaller one does not', async () => {
+    const turn = () => new Promise((r) => setImmediate(r));
+    // The event loop never counts as busy (busyShare 1): only the batch size opens the window.
+    for (const [first, expected] of [
+      [2, [2, 2]],
+      [1, [1, 1, 1]],
+    ] as const) {
+      const committer = setup(500, 1, undefined, 2);
+      await Promise.all(Array.from({ length: first }, (_, i) => committer.run(set(A, `first${i}`, i))));
       const second = committer.run(set(A, 'second', 2));
       await turn();
       await turn();
