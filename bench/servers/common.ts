@@ -54,12 +54,24 @@ const profileStart = async (): Promise<void> => {
   await post('Profiler.enable');
   await post('Profiler.setSamplingInterval', { interval: 200 });
   await post('Profiler.start');
+  if (process.env.BENCH_PROFILE_HEAP) {
+    await post('HeapProfiler.enable');
+    await post('HeapProfiler.startSampling', {
+      samplingInterval: 4096,
+      includeObjectsCollectedByMajorGC: true,
+      includeObjectsCollectedByMinorGC: true,
+    });
+  }
 };
 
 /** Stops the profiler and writes the `.cpuprofile` to `path`. */
 const profileStop = async (a: { path: string }): Promise<void> => {
   const { profile } = await post('Profiler.stop');
   writeFileSync(a.path, JSON.stringify(profile));
+  if (process.env.BENCH_PROFILE_HEAP) {
+    const heap = await post('HeapProfiler.stopSampling');
+    writeFileSync(a.path.replace(/\.cpuprofile$/, '.heapprofile'), JSON.stringify(heap.profile));
+  }
   session?.disconnect();
   session = undefined;
 };
