@@ -149,6 +149,11 @@ export class Committer {
     }
   }
 
+  /** Whether the relay counts as loaded now, as the window last judged it (no new sample). */
+  #loaded(): boolean {
+    return this.#busyShare <= 0 || this.#busy || this.#lastBatchUnits >= this.#busyUnits;
+  }
+
   #isBusy(now: number): boolean {
     if (this.#busyShare <= 0) return true;
     if (this.#lastBatchUnits >= this.#busyUnits) return true;
@@ -237,7 +242,7 @@ export class Committer {
       }
     }
     try {
-      this.#host.flush();
+      this.#host.flush(this.#loaded());
     } catch (error) {
       // Delivery is after the commit: a failure here must not keep the units from resolving.
       this.#hooks.onInternalError?.(error);

@@ -40,6 +40,8 @@ export class HostedDoc {
   deliveredAt = Number.NEGATIVE_INFINITY;
   /** Delivers `held`, while a paced delivery is scheduled. */
   heldTimer: ReturnType<typeof setTimeout> | undefined;
+  /** When `heldTimer` fires (`performance.now()` time). */
+  heldDue = Number.POSITIVE_INFINITY;
   /**
    * The relay's Yjs client id in this doc, kept across reloads: every new Y.Doc writing under a
    * fresh random id adds an entry to the doc's state vector for good, and a doc that sleeps
@@ -101,6 +103,19 @@ export interface PaceOptions {
   readonly onHeldDelivery?: (hosted: HostedDoc) => void;
 }
 
+/**
+ * Fan-out of every change to docs with many subscribers while the relay is under load
+ * (`flush(true)`): deliveries to such a doc are at most one per `1000 × subscribers /
+ * writesPerSecond` ms, the first after a quiet spell at once, the rest held and then delivered
+ * as they are (not merged), each subscriber's share in one socket write.
+ */
+export interface LoadPaceOptions {
+  /** Docs with fewer subscribers than this are never held. */
+  readonly minSubscribers: number;
+  /** Socket writes per second one doc's deliveries may cost while the relay is loaded. */
+  readonly writesPerSecond: number;
+}
+
 export interface DocHostOptions {
   readonly store: RelayStore;
   readonly now: () => number;
@@ -113,6 +128,8 @@ export interface DocHostOptions {
   readonly maxSleepBytes?: number;
   /** Default: off. */
   readonly pace?: PaceOptions;
+  /** Default: off. */
+  readonly loadPace?: LoadPaceOptions;
 }
 
 const DEFAULT_MAX_SLEEP_BYTES = 128 * 1024;
@@ -376,8 +393,12 @@ export class DocHost {
     return update;
   }
 
-  /** Delivers committed updates (call only after the transaction that logged them committed). */
-  flush(): void {
+  /**
+   * Delivers committed updates (call only after the transaction that logged them committed).
+   * `loaded`: the relay is under load, so deliveries to docs with many subscribers may be held
+   * (`DocHostOptions.loadPace`).
+   */
+  flush(loaded = false): void {
     if (this.#dirty.size === 0) return;
     const dirty = [...this.#dirty];
     this.#dirty.clear();
@@ -389,12 +410,16 @@ export class DocHost {
         this.#cancelHeld(hosted);
         continue;
       }
-      if (this.#mayHold(hosted, pending, now)) {
+      const holdMs = this.#holdMs(hosted, pending, now, loaded);
+      if (holdMs !== undefined) {
         hosted.held.push(...pending);
-        hosted.heldTimer ??= setTimeout(
-          () => this.flushHeld(hosted),
-          Math.max(0, hosted.deliveredAt + this.#paceMs(hosted) - now),
-        );
+        // A message held under load must not wait for a receipt's longer pace interval.
+        const due = Math.max(now, hosted.deliveredAt + holdMs);
+        if (due < hosted.heldDue) {
+          clearTimeout(hosted.heldTimer);
+          hosted.heldTimer = setTimeout(() => this.flushHeld(hosted), due - now);
+          hosted.heldDue = due;
+        }
         continue;
       }
       // Held updates are older: they go first, in one delivery with these.
@@ -418,16 +443,29 @@ export class DocHost {
     return pace ? fanOutIntervalMs(pace.ms, hosted.subscribers.size, pace.writesPerSecond) : 0;
   }
 
-  #mayHold(hosted: HostedDoc, pending: readonly PendingUpdate[], now: number): boolean {
+  /** How long after its last delivery `hosted` holds `pending`; undefined: deliver now. */
+  #holdMs(
+    hosted: HostedDoc,
+    pending: readonly PendingUpdate[],
+    now: number,
+    loaded: boolean,
+  ): number | undefined {
+    const load = this.#opts.loadPace;
+    if (loaded && load && hosted.subscribers.size >= load.minSubscribers) {
+      const ms = fanOutIntervalMs(0, hosted.subscribers.size, load.writesPerSecond);
+      if (hosted.held.length > 0 || now - hosted.deliveredAt < ms) return ms;
+    }
     const pace = this.#opts.pace;
-    if (!pace || pace.ms <= 0 || hosted.subscribers.size < pace.minSubscribers) return false;
-    if (!pending.every((p) => p.paced)) return false;
-    return hosted.held.length > 0 || now - hosted.deliveredAt < this.#paceMs(hosted);
+    if (!pace || pace.ms <= 0 || hosted.subscribers.size < pace.minSubscribers) return undefined;
+    if (!pending.every((p) => p.paced)) return undefined;
+    const ms = this.#paceMs(hosted);
+    return hosted.held.length > 0 || now - hosted.deliveredAt < ms ? ms : undefined;
   }
 
   #cancelHeld(hosted: HostedDoc): void {
     clearTimeout(hosted.heldTimer);
     hosted.heldTimer = undefined;
+    hosted.heldDue = Number.POSITIVE_INFINITY;
     hosted.held = [];
   }
 

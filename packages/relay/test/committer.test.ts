@@ -323,3 +323,55 @@ describe('DocHost pacing', () => {
     expect(deliveredMap(B)).toEqual({ x: 1, y: 2 });
   });
 });
+
+describe('DocHost load pacing', () => {
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+  const count = (name: string) => delivered.get(name)?.length ?? 0;
+  const paced = (name: string, key: string, value: number) => () => {
+    host.paced(() => host.open(name).doc.getMap('m').set(key, value));
+  };
+
+  // One subscriber at 12.5 writes a second: one delivery per 80 ms while loaded.
+  const loadHost = (pace?: { ms: number; minSubscribers: number }) =>
+    new DocHost({
+      store,
+      now: Date.now,
+      compactAfterUpdates: 1000,
+      loadPace: { minSubscribers: 1, writesPerSecond: 12.5 },
+      ...(pace ? { pace } : {}),
+    });
+
+  it('under load holds changes to a doc with many subscribers for its interval; a quiet relay delivers at once', async () => {
+    host = loadHost();
+    const loaded = setup(0, 0); // busyShare 0: always loaded
+    subscribe(A);
+    await loaded.run(set(A, 'a', 1));
+    expect(count(A)).toBe(1); // the first after a quiet spell goes at once
+    await loaded.run(set(A, 'b', 2));
+    await loaded.run(set(A, 'c', 3));
+    expect(count(A)).toBe(1);
+    expect(stored(A).map).toEqual({ a: 1, b: 2, c: 3 }); // committed, durable, not yet delivered
+    await sleep(120);
+    expect(count(A)).toBe(3); // delivered as they are, not merged
+    expect(deliveredMap(A)).toEqual({ a: 1, b: 2, c: 3 });
+
+    delivered = new Map();
+    const quiet = setup(0, 1, undefined, 1e9); // never busy: utilization above 1, no unit count
+    await quiet.run(set(A, 'd', 4));
+    await quiet.run(set(A, 'e', 5));
+    expect(count(A)).toBe(2);
+  });
+
+  it('a change held under load does not wait for a held receipt’s longer interval', async () => {
+    host = loadHost({ ms: 1000, minSubscribers: 1 });
+    const quiet = setup(0, 1, undefined, 1e9);
+    subscribe(A);
+    await quiet.run(paced(A, 'r1', 1));
+    await quiet.run(paced(A, 'r2', 2)); // held for the receipt interval: 1 s after r1
+    const loaded = setup(0, 0);
+    await loaded.run(set(A, 'm', 3)); // held for the load interval: 80 ms after r1
+    expect(count(A)).toBe(1);
+    await sleep(150);
+    expect(deliveredMap(A)).toEqual({ r1: 1, r2: 2, m: 3 });
+  });
+});
