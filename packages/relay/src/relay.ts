@@ -133,7 +133,7 @@ export const createRelay = (options: RelayOptions): Relay => {
     // ms (25 ms at 250 members) instead of once per 10 ms commit window: in bench W1 at 250
     // members and 1,600 msgs/s, one socket write per member per batch (25,000 a second) was most
     // of the relay's CPU and its ladder stopped there (p99 over 1 s). A quiet relay delivers at once.
-    loadPace: { minSubscribers: 100, writesPerSecond: 10_000 },
+    loadPace: { minSubscribers: 100, writesPerSecond: 10_000, kinds: ['page'] },
   });
   /** Docs in memory (awake) and their stored size (snapshot plus log), for metrics and `stats()`. */
   const loadedDocs = () => {

@@ -75,6 +75,16 @@ afterEach(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+/** Queues a unit, lets two event-loop turns pass, queues another, and waits for both. */
+const twoTurnsApart = async (committer: Committer): Promise<void> => {
+  const turn = () => new Promise((r) => setImmediate(r));
+  const second = committer.run(set(A, 'second', 2));
+  await turn();
+  await turn();
+  const third = committer.run(set(A, 'third', 3));
+  await Promise.all([second, third]);
+};
+
 describe('Committer', () => {
   it('commits the units of one turn in one transaction with one update-log row per changed doc', async () => {
     const committer = setup(0);
@@ -181,18 +191,13 @@ describe('Committer', () => {
   });
 
   it('under load, units of the following window commit together; with no window, each turn commits', async () => {
-    const turn = () => new Promise((r) => setImmediate(r));
     for (const [windowMs, expected] of [
       [500, [1, 2]],
       [0, [1, 1, 1]],
     ] as const) {
       const committer = setup(windowMs);
       await committer.run(set(A, 'first', 1));
-      const second = committer.run(set(A, 'second', 2));
-      await turn();
-      await turn();
-      const third = committer.run(set(A, 'third', 3));
-      await Promise.all([second, third]);
+      await twoTurnsApart(committer);
       expect(commits).toEqual(expected);
     }
   });
@@ -200,7 +205,6 @@ describe('Committer', () => {
 
 describe('Committer busyUnits', () => {
   it('a batch of busyUnits units makes the next one wait for the window; a smaller one does not', async () => {
-    const turn = () => new Promise((r) => setImmediate(r));
     // The event loop never counts as busy (busyShare 1): only the batch size opens the window.
     for (const [first, expected] of [
       [2, [2, 2]],
@@ -208,11 +212,7 @@ describe('Committer busyUnits', () => {
     ] as const) {
       const committer = setup(500, 1, undefined, 2);
       await Promise.all(Array.from({ length: first }, (_, i) => committer.run(set(A, `first${i}`, i))));
-      const second = committer.run(set(A, 'second', 2));
-      await turn();
-      await turn();
-      const third = committer.run(set(A, 'third', 3));
-      await Promise.all([second, third]);
+      await twoTurnsApart(committer);
       expect(commits).toEqual(expected);
     }
   });
@@ -331,13 +331,13 @@ describe('DocHost load pacing', () => {
     host.paced(() => host.open(name).doc.getMap('m').set(key, value));
   };
 
-  // One subscriber at 12.5 writes a second: one delivery per 80 ms while loaded.
-  const loadHost = (pace?: { ms: number; minSubscribers: number }) =>
+  // One subscriber at 12.5 writes a second: one delivery per 80 ms while loaded. A and B are heads.
+  const loadHost = (pace?: { ms: number; minSubscribers: number }, kinds: ('head' | 'page')[] = ['head']) =>
     new DocHost({
       store,
       now: Date.now,
       compactAfterUpdates: 1000,
-      loadPace: { minSubscribers: 1, writesPerSecond: 12.5 },
+      loadPace: { minSubscribers: 1, writesPerSecond: 12.5, kinds },
       ...(pace ? { pace } : {}),
     });
 
@@ -360,6 +360,14 @@ describe('DocHost load pacing', () => {
     await quiet.run(set(A, 'd', 4));
     await quiet.run(set(A, 'e', 5));
     expect(count(A)).toBe(2);
+  });
+
+  it('holds only the kinds of doc it is given, even when loaded', async () => {
+    host = loadHost(undefined, ['page']);
+    const loaded = setup(0, 0);
+    subscribe(A);
+    for (const [i, key] of ['a', 'b', 'c'].entries()) await loaded.run(set(A, key, i));
+    expect(count(A)).toBe(3);
   });
 
   it('a change held under load does not wait for a held receipt’s longer interval', async () => {
