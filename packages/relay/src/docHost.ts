@@ -40,8 +40,8 @@ export class HostedDoc {
   deliveredAt = Number.NEGATIVE_INFINITY;
   /** Delivers `held`, while a paced delivery is scheduled. */
   heldTimer: ReturnType<typeof setTimeout> | undefined;
-  /** When `heldTimer` fires (`performance.now()` time). */
-  heldDue = Number.POSITIVE_INFINITY;
+  /** When `heldTimer` fires (`performance.now()` time); meaningless without one. */
+  heldDue = 0;
   /**
    * The relay's Yjs client id in this doc, kept across reloads: every new Y.Doc writing under a
    * fresh random id adds an entry to the doc's state vector for good, and a doc that sleeps
@@ -421,7 +421,7 @@ export class DocHost {
         hosted.held.push(...pending);
         // A message held under load must not wait for a receipt's longer pace interval.
         const due = Math.max(now, hosted.deliveredAt + holdMs);
-        if (due < hosted.heldDue) {
+        if (hosted.heldTimer === undefined || due < hosted.heldDue) {
           clearTimeout(hosted.heldTimer);
           hosted.heldTimer = setTimeout(() => this.flushHeld(hosted), due - now);
           hosted.heldDue = due;
@@ -476,7 +476,6 @@ export class DocHost {
   #cancelHeld(hosted: HostedDoc): void {
     clearTimeout(hosted.heldTimer);
     hosted.heldTimer = undefined;
-    hosted.heldDue = Number.POSITIVE_INFINITY;
     hosted.held = [];
   }
 
