@@ -22,9 +22,9 @@ export interface CommitterHooks {
 export interface CommitterOptions {
   /**
    * Group commit: while the relay is busy (its event loop was busy more than `busyShare` of the
-   * last ~50 ms, by `eventLoopUtilization`, or its last batch had `busyUnits` units), a batch that would start less than this many ms after
-   * the previous one waits until then, so that its units share one commit and one delivery per
-   * subscriber. A quiet relay commits at the end of the turn. 0 commits every turn. Default 10.
+   * last ~50 ms, by `eventLoopUtilization`, or its last batch had `busyUnits` units), a batch
+   * that would start less than this many ms after the previous one waits until then, so that its
+   * units share one commit and one delivery per subscriber. A quiet relay commits at the end of the turn. 0 commits every turn. Default 10.
    */
   readonly windowMs?: number;
   /**
@@ -149,14 +149,18 @@ export class Committer {
     }
   }
 
+  /** Busy without sampling the event loop: the window always applies, or the last batch was a stream. */
+  #busyByRule(): boolean {
+    return this.#busyShare <= 0 || this.#lastBatchUnits >= this.#busyUnits;
+  }
+
   /** Whether the relay counts as loaded now, as the window last judged it (no new sample). */
   #loaded(): boolean {
-    return this.#busyShare <= 0 || this.#busy || this.#lastBatchUnits >= this.#busyUnits;
+    return this.#busyByRule() || this.#busy;
   }
 
   #isBusy(now: number): boolean {
-    if (this.#busyShare <= 0) return true;
-    if (this.#lastBatchUnits >= this.#busyUnits) return true;
+    if (this.#busyByRule()) return true;
     if (now - this.#eluAt >= BUSY_SAMPLE_MS) {
       const sample = nodePerformance.eventLoopUtilization(this.#elu);
       this.#elu = nodePerformance.eventLoopUtilization();

@@ -2,6 +2,7 @@ import type { DocRef, RelayStore } from '@parley/model';
 import { requireDocName } from '@parley/model';
 import * as Y from 'yjs';
 import { fanOutIntervalMs } from './fanOut.ts';
+import { holdsPending } from './syncMessages.ts';
 
 /** The `stateAsUpdate` cache key of an empty state vector (a new reader). */
 const EMPTY_STATE_VECTOR = '\u0000';
@@ -456,6 +457,8 @@ export class DocHost {
     now: number,
     loaded: boolean,
   ): number | undefined {
+    // Something is held already, or the last delivery was less than `ms` ago.
+    const waits = (ms: number) => hosted.held.length > 0 || now - hosted.deliveredAt < ms;
     const load = this.#opts.loadPace;
     if (
       loaded &&
@@ -464,13 +467,13 @@ export class DocHost {
       load.kinds.includes(hosted.ref.kind)
     ) {
       const ms = fanOutIntervalMs(0, hosted.subscribers.size, load.writesPerSecond);
-      if (hosted.held.length > 0 || now - hosted.deliveredAt < ms) return ms;
+      if (waits(ms)) return ms;
     }
     const pace = this.#opts.pace;
     if (!pace || pace.ms <= 0 || hosted.subscribers.size < pace.minSubscribers) return undefined;
     if (!pending.every((p) => p.paced)) return undefined;
     const ms = this.#paceMs(hosted);
-    return hosted.held.length > 0 || now - hosted.deliveredAt < ms ? ms : undefined;
+    return waits(ms) ? ms : undefined;
   }
 
   #cancelHeld(hosted: HostedDoc): void {
@@ -578,10 +581,6 @@ export class DocHost {
     for (const hosted of [...this.#docs.values()]) this.unload(hosted);
   }
 }
-
-/** Whether Yjs holds structs or deletes of `doc` that wait for an update it has not seen. */
-const holdsPending = (doc: Y.Doc): boolean =>
-  doc.store.pendingStructs !== null || doc.store.pendingDs !== null;
 
 /**
  * `updates` as one merged update, or as they are when Yjs cannot merge them: a client's update

@@ -79,7 +79,8 @@ export const isSaneTransaction = (tr: Y.Transaction): boolean => {
   return true;
 };
 
-const holdsPending = (doc: Y.Doc): boolean =>
+/** Whether Yjs holds structs or deletes of `doc` that wait for an update it has not seen. */
+export const holdsPending = (doc: Y.Doc): boolean =>
   doc.store.pendingStructs !== null || doc.store.pendingDs !== null;
 
 /**
