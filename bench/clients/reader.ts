@@ -62,6 +62,11 @@ export const readThread = async (a: {
 }): Promise<ReadResult> => {
   const initial = docsFrom(a.state);
   const svBefore = new Map([...initial].map(([n, d]) => [n, Y.encodeStateVector(d)]));
+  // Before the clock starts: the token (an app holds it before it connects), and a full GC of
+  // this process's own garbage (decoding the held docs just above, the last read's docs), which
+  // would otherwise be collected during the read it does not belong to.
+  if (a.kind === 'parley') await ParleyConn.token(a.member);
+  (globalThis as { gc?: () => void }).gc?.();
   const t0 = nowMs();
   const conn = await connect(a.kind, {
     url: a.url,
