@@ -63,6 +63,16 @@ describe('createHmacTokens', () => {
     await expect(tokens.verify(token)).resolves.toMatchObject({ userId: 'alice' });
   });
 
+  it("keeps the key it was given: changing the caller's secret array later changes nothing", async () => {
+    const bytes = new TextEncoder().encode(secret);
+    const mine = createHmacTokens({ secret: bytes });
+    const token = await createHmacTokens({ secret }).sign({ userId: 'alice' });
+    bytes.fill(0);
+    await expect(mine.verify(token)).resolves.toMatchObject({ userId: 'alice' });
+    const signed = await mine.sign({ userId: 'bob' });
+    await expect(createHmacTokens({ secret }).verify(signed)).resolves.toMatchObject({ userId: 'bob' });
+  });
+
   it('rejects tokens signed with another secret, from another issuer, garbled or missing', async () => {
     const other = createHmacTokens({ secret: `${secret}-other`, issuer: 'parley-test' });
     await rejectsUnauthorized(tokens.verify(await other.sign({ userId: 'alice' })));
