@@ -189,6 +189,38 @@ export interface Invocation {
 
 const isCommand = (name: string): name is CommandName => Object.hasOwn(commands, name);
 
+/** A thread id's shape (8–64 of `A–Z a–z 0–9 _ -`): one may start with `-`, or even `--`. */
+const ID_SHAPED = /^-[A-Za-z0-9_-]{7,63}$/;
+const HELD = '\u0000';
+
+/**
+ * Ids and user ids may start with `-` (one thread id in 64 does), which `parseArgs` reads as
+ * flags. Before parsing, the value after a string option and any id-shaped argument that is not
+ * one of the command's options are replaced by placeholders; `restore` puts them back.
+ */
+const holdDashedValues = (args: readonly string[], options: Readonly<Record<string, OptionSpec>>) => {
+  const held: string[] = [];
+  const hold = (a: string) => {
+    held.push(a);
+    return `${HELD}${held.length - 1}`;
+  };
+  const out: string[] = [];
+  let wantsValue = false;
+  for (const [i, a] of args.entries()) {
+    if (a === '--' && !wantsValue) {
+      out.push(...args.slice(i));
+      break;
+    }
+    const name = a.startsWith('--') ? a.slice(2).split('=')[0]! : undefined;
+    const known = name !== undefined && Object.hasOwn(options, name);
+    if (wantsValue) out.push(a.startsWith('-') ? hold(a) : a);
+    else out.push(!known && ID_SHAPED.test(a) ? hold(a) : a);
+    wantsValue = !wantsValue && known && options[name!]!.type === 'string' && !a.includes('=');
+  }
+  const restore = (v: string): string => (v.startsWith(HELD) ? (held[Number(v.slice(1))] ?? v) : v);
+  return { args: out, restore };
+};
+
 /** Parses argv (without node and the script); throws UsageError for anything it does not know. */
 export const parseInvocation = (argv: readonly string[]): Invocation => {
   const [first, ...rest] = argv;
@@ -196,15 +228,19 @@ export const parseInvocation = (argv: readonly string[]): Invocation => {
     return { command: 'help', positionals: rest[0] && first === 'help' ? [rest[0]] : [], values: {} };
   if (!isCommand(first)) throw new UsageError(`unknown command "${first}"`);
   const spec: CommandSpec = commands[first];
+  const input = holdDashedValues(rest, spec.options);
   let parsed: ReturnType<typeof parseArgs>;
   try {
-    parsed = parseArgs({ args: [...rest], options: spec.options, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args: input.args, options: spec.options, allowPositionals: true, strict: true });
   } catch (error) {
     throw new UsageError(
       `${first}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`,
     );
   }
-  const values = parsed.values as Record<string, string | boolean | undefined>;
+  const values: Record<string, string | boolean | undefined> = {};
+  for (const [k, v] of Object.entries(parsed.values))
+    values[k] = typeof v === 'string' ? input.restore(v) : (v as boolean | undefined);
+  parsed = { ...parsed, positionals: parsed.positionals.map(input.restore) };
   if (values.help) return { command: first, positionals: [], values };
   const [min, max] = spec.positionals;
   if (parsed.positionals.length < min)
