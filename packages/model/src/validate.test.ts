@@ -585,9 +585,14 @@ describe('text helpers', () => {
   });
 
   it('isWellFormedText finds every lone surrogate', () => {
+    // The oracle keeps a leading U+FEFF: a default TextDecoder strips it as a byte order mark, and
+    // then a well-formed string starting with one did not round-trip (a flaky failure).
+    const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
+    expect(isWellFormedText('\uFEFFhello')).toBe(true);
+    expect(decoder.decode(new TextEncoder().encode('\uFEFF'))).toBe('\uFEFF');
     fc.assert(
       fc.property(fc.string({ unit: codeUnit, maxLength: 20 }), (s) => {
-        const roundTrips = new TextDecoder().decode(new TextEncoder().encode(s)) === s;
+        const roundTrips = decoder.decode(new TextEncoder().encode(s)) === s;
         expect(isWellFormedText(s)).toBe(roundTrips);
       }),
       { numRuns: 1000 },
