@@ -240,14 +240,13 @@ export const parseInvocation = (argv: readonly string[]): Invocation => {
   const values: Record<string, string | boolean | undefined> = {};
   for (const [k, v] of Object.entries(parsed.values))
     values[k] = typeof v === 'string' ? input.restore(v) : (v as boolean | undefined);
-  parsed = { ...parsed, positionals: parsed.positionals.map(input.restore) };
+  const positionals = parsed.positionals.map(input.restore);
   if (values.help) return { command: first, positionals: [], values };
   const [min, max] = spec.positionals;
-  if (parsed.positionals.length < min)
-    throw new UsageError(`${first}: missing argument (usage: ${spec.usage})`);
-  if (parsed.positionals.length > max)
-    throw new UsageError(`${first}: unexpected argument "${parsed.positionals[max]}" (usage: ${spec.usage})`);
-  return { command: first, positionals: parsed.positionals, values };
+  if (positionals.length < min) throw new UsageError(`${first}: missing argument (usage: ${spec.usage})`);
+  if (positionals.length > max)
+    throw new UsageError(`${first}: unexpected argument "${positionals[max]}" (usage: ${spec.usage})`);
+  return { command: first, positionals, values };
 };
 
 /** A flag that must be a non-negative integer. */

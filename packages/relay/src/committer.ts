@@ -24,7 +24,8 @@ export interface CommitterOptions {
    * Group commit: while the relay is busy (its event loop was busy more than `busyShare` of the
    * last ~50 ms, by `eventLoopUtilization`, or its last batch had `busyUnits` units), a batch
    * that would start less than this many ms after the previous one waits until then, so that its
-   * units share one commit and one delivery per subscriber. A quiet relay commits at the end of the turn. 0 commits every turn. Default 10.
+   * units share one commit and one delivery per subscriber. A quiet relay commits at the end of
+   * the turn. 0 commits every turn. Default 10.
    */
   readonly windowMs?: number;
   /**
