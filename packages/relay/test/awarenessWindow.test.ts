@@ -49,3 +49,68 @@ describe('awareness fan-out window', () => {
     expect(Math.min(...small)).toBeGreaterThanOrEqual(12);
   });
 });
+
+describe('awareness bookkeeping', () => {
+  const options = {
+    windowMs: 5,
+    expireMs: 30_000,
+    perSessionPerSecond: 1000,
+    memberCutoff: Number.POSITIVE_INFINITY,
+    memberCount: () => 2,
+    metrics: {},
+    now: Date.now,
+  };
+  const peer = (id: string, sent: Uint8Array[] = []): AwarenessPeer => ({
+    id,
+    claims: { userId: `u-${id}`, displayName: id, scope: 'chat' },
+    sendAwareness: (_doc, update) => {
+      sent.push(update);
+    },
+    sendCode: () => undefined,
+  });
+
+  it('forgets a thread once its last subscriber leaves', async () => {
+    const relay = new AwarenessRelay(options);
+    try {
+      // Idle subscribers that never sent a state: nothing stays behind when they go.
+      for (let t = 0; t < 50; t++) {
+        const sub = { ref: { kind: 'head', threadId: `idle-${t}` } };
+        const p = peer(`idle-${t}`);
+        relay.sendAll(p, sub);
+        relay.leave(p, `idle-${t}`);
+      }
+      expect(relay.threads).toBe(0);
+
+      // A subscriber that typed: the others are told it stopped, then the thread is forgotten.
+      const sub = { ref: { kind: 'head', threadId: 'busy' } };
+      const typing = peer('typing');
+      const seen: Uint8Array[] = [];
+      const watcher = peer('watcher', seen);
+      relay.sendAll(typing, sub);
+      relay.sendAll(watcher, sub);
+      relay.receive(typing, sub, encodeAwarenessUpdate([{ clientId: 9, clock: 1, state: { typing: true } }]));
+      await sleep(30);
+      expect(seen).toHaveLength(1);
+      relay.leave(typing, 'busy');
+      await sleep(30);
+      expect(seen).toHaveLength(2); // the removal of client 9
+      expect(relay.threads).toBe(1);
+      relay.leave(watcher, 'busy');
+      expect(relay.threads).toBe(0);
+
+      // A newcomer to a thread that had states is sent the ones still live, and only those.
+      const a = peer('a');
+      const late: Uint8Array[] = [];
+      relay.sendAll(a, { ref: { kind: 'head', threadId: 'again' } });
+      relay.receive(
+        a,
+        { ref: { kind: 'head', threadId: 'again' } },
+        encodeAwarenessUpdate([{ clientId: 4, clock: 1, state: { x: 1 } }]),
+      );
+      relay.sendAll(peer('b', late), { ref: { kind: 'head', threadId: 'again' } });
+      expect(late).toHaveLength(1);
+    } finally {
+      relay.close();
+    }
+  });
+});
