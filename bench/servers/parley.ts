@@ -106,7 +106,9 @@ const timedTransaction = <R>(fn: () => R): R => {
     const ms = performance.now() - t0 - innerMs;
     txDepth--;
     if (outermost) commitMs.push(ms);
-    record('BEGIN/COMMIT', ms);
+    // A nested call is a unit's savepoint (SAVEPOINT, RELEASE), counted apart from the batch's
+    // BEGIN, held rows and COMMIT.
+    record(outermost ? 'BEGIN/COMMIT' : 'SAVEPOINT/RELEASE', ms);
   }
   return result as R;
 };
