@@ -523,7 +523,8 @@ export class DocHost {
   /**
    * Docs idle for `idleMs` (nothing opened or changed them) leave memory, compacted first: those
    * without subscribers are unloaded, small subscribed ones sleep (their Y.Doc is dropped; the
-   * next read loads it again; see `maxSleepBytes`). Returns how many left memory.
+   * next read loads it again; see `maxSleepBytes`). Returns how many left memory. An asleep doc
+   * whose last subscriber has left since is forgotten too (not counted: its Y.Doc was gone).
    */
   unloadIdle(idleMs: number, budgetMs = 20, keep: (hosted: HostedDoc) => boolean = () => false): number {
     const cutoff = this.#opts.now() - idleMs;
@@ -533,8 +534,13 @@ export class DocHost {
     let n = 0;
     for (const hosted of [...this.#docs.values()]) {
       if (performance.now() > deadline) break;
+      if (!hosted.awake) {
+        // Kept only for its subscribers: without them it would stay hosted for good (a relay
+        // held one per doc whose sessions all left while it slept). Its state is stored.
+        if (hosted.subscribers.size === 0 && !keep(hosted)) this.unload(hosted);
+        continue;
+      }
       if (
-        !hosted.awake ||
         hosted.lastUsed > cutoff ||
         hosted.pending.length > 0 ||
         hosted.held.length > 0 ||

@@ -1,4 +1,12 @@
-import { headDocName, newThreadId, pageDocName, randomId, readMessages, userDocName } from '@parley/model';
+import {
+  headDocName,
+  newThreadId,
+  pageDocName,
+  randomId,
+  readMessages,
+  readMeta,
+  userDocName,
+} from '@parley/model';
 import type * as Y from 'yjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestRelay, type TestRelay } from './harness.ts';
@@ -89,5 +97,33 @@ describe('idle subscribed docs sleep', () => {
     await carol.subscribe(page);
     expect(texts(carol.doc(page))).toEqual(['before the nap', 'after the nap']);
     for (const c of [alice, bob, carol]) c.close();
+  });
+});
+
+describe('asleep docs whose subscribers left', () => {
+  it('are forgotten, not kept hosted for good', async () => {
+    const threadId = newThreadId();
+    await relay.relay.operations.apply(actor('dora'), {
+      type: 'createThread',
+      threadId,
+      topic: 'gone',
+      participants: [],
+    });
+    const dora = await connect('dora');
+    await dora.subscribe(userDocName('dora'));
+    await dora.subscribe(headDocName(threadId));
+    await dora.subscribe(pageDocName(threadId, 0));
+    await untilAllAsleep();
+    expect(relay.relay.stats().sleepingDocs).toBeGreaterThanOrEqual(3);
+    dora.close();
+    const deadline = Date.now() + 5000;
+    while (relay.relay.stats().sleepingDocs > 0 && Date.now() < deadline) await sleep(50);
+    expect(relay.relay.stats()).toMatchObject({ sessions: 0, loadedDocs: 0, sleepingDocs: 0 });
+
+    // Forgotten is not lost: a new session reads the thread back from storage.
+    const again = await connect('dora');
+    await again.subscribe(headDocName(threadId));
+    expect(readMeta(again.doc(headDocName(threadId)))?.topic).toBe('gone');
+    again.close();
   });
 });
