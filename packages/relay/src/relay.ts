@@ -27,6 +27,7 @@ import { MeasuredOpProcessor } from './metrics/measuredOpProcessor.ts';
 import { createMetricsRoutes } from './metrics/metricsRoutes.ts';
 import { createRelayMetrics, type RelayMetrics } from './metrics/relayMetrics.ts';
 import { defaultPolicy } from './policy.ts';
+import { KeyedThrottle } from './rateLimit.ts';
 import { Reads } from './reads.ts';
 import { type SessionTransport, SyncSession } from './session.ts';
 import { defaultSessionLimits } from './sessionLimits.ts';
@@ -229,7 +230,7 @@ export const createRelay = (options: RelayOptions): Relay => {
   };
 
   // Read receipts seen on awareness are recorded durably, at most one per member and thread a second.
-  const receiptDue = new Map<string, number>();
+  const receiptThrottle = new KeyedThrottle(1000);
   const awareness = new AwarenessRelay({
     windowMs: options.awarenessWindowMs ?? 250,
     maxWritesPerSecond: awarenessWritesPerSecond,
@@ -241,10 +242,7 @@ export const createRelay = (options: RelayOptions): Relay => {
       // Already recorded (the SDK sends the receipt intent too): nothing to commit.
       const head = host.peek(headDocName(threadId));
       if (head && receiptsMap(head.doc).get(actor.userId)?.messageId === messageId) return;
-      const key = `${threadId}\n${actor.userId}`;
-      const t = now();
-      if ((receiptDue.get(key) ?? 0) > t) return;
-      receiptDue.set(key, t + 1000);
+      if (!receiptThrottle.pass(`${threadId}\n${actor.userId}`, now())) return;
       apply(actor, { type: 'sendReadReceipt', threadId, messageId }).catch(() => undefined);
     },
     onFlush: (threadId) => {
@@ -424,6 +422,7 @@ export const createRelay = (options: RelayOptions): Relay => {
       try {
         host.compactLarge();
         host.unloadIdle(unloadAfterMs);
+        receiptThrottle.sweep(now());
       } catch (error) {
         onInternalError(error);
       }
