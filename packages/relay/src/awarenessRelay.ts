@@ -245,16 +245,18 @@ export class AwarenessRelay {
       if (c.state === null) p.clients?.delete(clientId);
     }
     p.dirty?.clear();
-    if (entries.length === 0 || !this.#enabled(p.threadId)) return;
-    this.#o.onFlush?.(p.threadId);
-    const update = encodeAwarenessUpdate(entries);
-    const docName = headDocName(p.threadId);
-    let sent = 0;
-    for (const peer of p.peers.values()) {
-      peer.sendAwareness(docName, update);
-      sent++;
+    if (entries.length > 0 && this.#enabled(p.threadId)) {
+      this.#o.onFlush?.(p.threadId);
+      const update = encodeAwarenessUpdate(entries);
+      const docName = headDocName(p.threadId);
+      let sent = 0;
+      for (const peer of p.peers.values()) {
+        peer.sendAwareness(docName, update);
+        sent++;
+      }
+      this.#o.metrics.awarenessOut?.(sent);
     }
-    this.#o.metrics.awarenessOut?.(sent);
+    // Also when nothing went out (a thread over the member cutoff): an empty thread is forgotten.
     if (p.peers.size === 0 && !p.clients?.size) this.#threads.delete(p.threadId);
   }
 

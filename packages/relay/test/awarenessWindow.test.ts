@@ -113,4 +113,21 @@ describe('awareness bookkeeping', () => {
       relay.close();
     }
   });
+
+  it('forgets a thread over the member cutoff too, where nothing is relayed', async () => {
+    const relay = new AwarenessRelay({ ...options, memberCutoff: 1 });
+    try {
+      const sub = { ref: { kind: 'head', threadId: 'crowded' } };
+      const seen: Uint8Array[] = [];
+      const typing = peer('typing', seen);
+      relay.sendAll(typing, sub);
+      relay.receive(typing, sub, encodeAwarenessUpdate([{ clientId: 3, clock: 1, state: { typing: true } }]));
+      relay.leave(typing, 'crowded');
+      await sleep(30);
+      expect(seen).toHaveLength(0);
+      expect(relay.threads).toBe(0);
+    } finally {
+      relay.close();
+    }
+  });
 });
