@@ -174,9 +174,8 @@ export class AwarenessRelay {
       c.clock++;
       presence.dirty?.add(clientId);
     }
-    // Nobody left and nothing to tell: forget the thread (it was kept until the thread was deleted).
-    if (presence.peers.size === 0 && !presence.timer && !presence.dirty?.size) this.#threads.delete(threadId);
-    else this.#schedule(presence);
+    this.#schedule(presence);
+    this.#forgetIfEmpty(presence);
   }
 
   /** A removed member: drop its states in the thread. */
@@ -256,8 +255,17 @@ export class AwarenessRelay {
       }
       this.#o.metrics.awarenessOut?.(sent);
     }
-    // Also when nothing went out (a thread over the member cutoff): an empty thread is forgotten.
-    if (p.peers.size === 0 && !p.clients?.size) this.#threads.delete(p.threadId);
+    // Also when nothing went out (a thread over the member cutoff).
+    this.#forgetIfEmpty(p);
+  }
+
+  /**
+   * Forgets a thread nobody receives and nothing is left to send for: it was kept until the
+   * thread was deleted, one per thread ever subscribed on a long-running relay.
+   */
+  #forgetIfEmpty(p: ThreadPresence): void {
+    if (p.peers.size === 0 && !p.timer && !p.dirty?.size && !p.clients?.size)
+      this.#threads.delete(p.threadId);
   }
 
   #expire(): void {
