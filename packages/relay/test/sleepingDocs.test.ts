@@ -29,16 +29,21 @@ const texts = (page: Y.Doc) =>
     .map((m) => m.content);
 const connect = async (userId: string) => WireClient.connect(relay.url, await relay.token(userId));
 
-/** Waits until no Y.Doc is in memory; the subscribed docs stay hosted, asleep. */
-const untilAllAsleep = async (): Promise<{ loadedDocs: number; sleepingDocs: number }> => {
+type Stats = ReturnType<TestRelay['relay']['stats']>;
+
+/** Waits up to 5 s for the relay's stats to satisfy `done`; returns them. */
+const untilStats = async (done: (stats: Stats) => boolean, what: string): Promise<Stats> => {
   const deadline = Date.now() + 5000;
   for (;;) {
     const stats = relay.relay.stats();
-    if (stats.loadedDocs === 0) return stats;
-    if (Date.now() > deadline) throw new Error(`still ${stats.loadedDocs} docs in memory`);
+    if (done(stats)) return stats;
+    if (Date.now() > deadline) throw new Error(`${what}: ${JSON.stringify(stats)}`);
     await sleep(50);
   }
 };
+
+/** Waits until no Y.Doc is in memory; the subscribed docs stay hosted, asleep. */
+const untilAllAsleep = () => untilStats((s) => s.loadedDocs === 0, 'docs still in memory');
 
 describe('idle subscribed docs sleep', () => {
   it('drop their Y.Doc and wake on the next change, which every subscriber receives', async () => {
@@ -116,9 +121,10 @@ describe('asleep docs whose subscribers left', () => {
     await untilAllAsleep();
     expect(relay.relay.stats().sleepingDocs).toBeGreaterThanOrEqual(3);
     dora.close();
-    const deadline = Date.now() + 5000;
-    while (relay.relay.stats().sleepingDocs > 0 && Date.now() < deadline) await sleep(50);
-    expect(relay.relay.stats()).toMatchObject({ sessions: 0, loadedDocs: 0, sleepingDocs: 0 });
+    const after = await untilStats((s) => s.sleepingDocs === 0, 'asleep docs still hosted').catch(() =>
+      relay.relay.stats(),
+    );
+    expect(after).toMatchObject({ sessions: 0, loadedDocs: 0, sleepingDocs: 0 });
 
     // Forgotten is not lost: a new session reads the thread back from storage.
     const again = await connect('dora');
